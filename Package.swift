@@ -1,0 +1,83 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The dependency graph carries Senim's one non-negotiable rule: nothing that
+// `senim-intake` links can open a sealed box or load a secret key. Secret-key
+// code lives in `SafetyKeys`, which only the triage side (`TriageCLI`, `senim`)
+// depends on. `IntakeBoundaryTests` fails if that stops being true.
+let package = Package(
+    name: "senim",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "senim-intake", targets: ["senim-intake"]),
+        .executable(name: "senim", targets: ["senim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        // Envelope and payload format, sealing to a public key. Public-key operations only.
+        .target(name: "ReportFormat", dependencies: ["CSodium"]),
+        // Secret keys: passphrase wrapping (Argon2id + AEAD), locked memory, opening sealed boxes.
+        .target(name: "SafetyKeys", dependencies: ["CSodium", "ReportFormat"]),
+        .target(
+            name: "IntakeServer",
+            dependencies: [
+                "ReportFormat",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .executableTarget(
+            name: "senim-intake",
+            dependencies: [
+                "IntakeServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TriageCLI",
+            dependencies: [
+                "CSodium",
+                "ReportFormat",
+                "SafetyKeys",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .executableTarget(name: "senim", dependencies: ["TriageCLI"]),
+        .target(
+            name: "TestSupport",
+            dependencies: ["ReportFormat", "SafetyKeys"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ReportFormatTests",
+            dependencies: ["ReportFormat", "SafetyKeys", "TestSupport"],
+            resources: [.copy("Vectors")]
+        ),
+        .testTarget(name: "SafetyKeysTests", dependencies: ["SafetyKeys", "ReportFormat", "TestSupport"]),
+        .testTarget(
+            name: "IntakeServerTests",
+            dependencies: [
+                "IntakeServer", "TestSupport", "SafetyKeys",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "TriageCLITests", dependencies: ["TriageCLI", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,23 @@
+/// Everything `senim-intake` can be told at start-up.
+public struct IntakeConfiguration: Sendable {
+    /// Address to listen on.
+    public var host: String = "127.0.0.1"
+    /// Port to listen on (0 picks a free one).
+    public var port: Int = 8080
+    /// The safety service's public key file (`senim-public-1`).
+    public var publicKeyPath: String = "Keys/safety-service.pub"
+    /// The spool database of sealed envelopes.
+    public var spoolPath: String = "spool.sqlite"
+    /// The folder with `templates/`, `strings/` and `static/`.
+    public var webDirectory: String = "Web"
+    /// The school's name, shown on the form.
+    public var schoolName: String = ""
+    /// Largest request body accepted, in bytes.
+    public var maxBodyBytes: Int = 512 * 1024
+    /// Reports accepted per client per minute (0: no limit).
+    public var perClientPerMinute: Int = 10
+    /// Reports accepted per minute from everyone together (0: no limit).
+    public var globalPerMinute: Int = 600
+
+    public init() {}
+}

@@ -1,0 +1,203 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ReportFormat
+
+/// The handlers of the intake's routes.
+struct IntakeRoutes: Sendable {
+    let services: IntakeServices
+
+    private var pages: Pages { services.pages }
+
+    func language(of request: Request) -> Language {
+        LanguageNegotiation.choose(
+            query: request.uri.queryParameters["lang"].map(String.init),
+            acceptLanguage: request.headers[.acceptLanguage])
+    }
+
+    func form(_ request: Request) -> Response {
+        HTMLResponse.page(pages.form(language(of: request)))
+    }
+
+    /// Reads the body up to the limit: a declared length over it is refused before reading.
+    private func body(of request: Request, maxBytes: Int) async throws -> ByteBuffer {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBytes {
+            throw HTTPError(.contentTooLarge)
+        }
+        return try await request.body.collect(upTo: maxBytes)
+    }
+
+    private static func mediaType(_ request: Request) -> String? {
+        request.headers[.contentType]?.split(separator: ";").first?
+            .trimmingCharacters(in: .whitespaces).lowercased()
+    }
+
+    func submitForm(_ request: Request, context: IntakeRequestContext) async throws -> Response {
+        var language = language(of: request)
+        guard services.flood.admit(client: context.clientTag) == .allow else {
+            return HTMLResponse.page(pages.status(429, language), status: .tooManyRequests)
+        }
+        guard Self.mediaType(request) == "application/x-www-form-urlencoded" else {
+            return HTMLResponse.page(pages.status(415, language), status: .unsupportedMediaType)
+        }
+        let buffer = try await body(of: request, maxBytes: services.configuration.maxBodyBytes)
+        let fields: [(name: String, value: String)]
+        do {
+            fields = try URLEncodedForm.decode(buffer.readableBytesView)
+        } catch {
+            return HTMLResponse.page(pages.status(400, language), status: .badRequest)
+        }
+        if let chosen = fields.last(where: { $0.name == "lang" }).flatMap({ Language(rawValue: $0.value) }) {
+            language = chosen
+        }
+        let submission: ReportSubmission
+        do {
+            submission = try Self.submission(from: fields)
+        } catch {
+            return HTMLResponse.page(pages.status(400, language), status: .badRequest)
+        }
+        // A person never fills the hidden field. A bot that does is told "received" and
+        // nothing is stored, so it learns nothing from the answer.
+        if fields.contains(where: { $0.name == "website" && !$0.value.isEmpty }) {
+            return HTMLResponse.page(pages.received(language, inDanger: false))
+        }
+        switch submission.validate(language: language, receivedHour: Report.hour(of: services.now())) {
+        case .failure(let failure):
+            return HTMLResponse.page(
+                pages.form(language, submission: submission, failure: failure), status: .badRequest)
+        case .success(let report):
+            guard await store(report, context: context) else {
+                return HTMLResponse.page(pages.status(503, language), status: .serviceUnavailable)
+            }
+            return HTMLResponse.page(pages.received(language, inDanger: report.inDanger))
+        }
+    }
+
+    func submitJSON(_ request: Request, context: IntakeRequestContext) async throws -> Response {
+        var language = language(of: request)
+        guard services.flood.admit(client: context.clientTag) == .allow else {
+            return APIResponses.error(status: .tooManyRequests, message: pages.text("status.429.message", language))
+        }
+        guard Self.mediaType(request) == "application/json" else {
+            return APIResponses.error(
+                status: .unsupportedMediaType, message: pages.text("status.415.message", language))
+        }
+        let buffer = try await body(of: request, maxBytes: services.configuration.maxBodyBytes)
+        let body: APIReportRequest
+        do {
+            body = try JSONDecoder().decode(APIReportRequest.self, from: Data(buffer.readableBytesView))
+        } catch {
+            return APIResponses.error(status: .badRequest, message: pages.text("status.400.message", language))
+        }
+        if let chosen = body.lang.flatMap(Language.init(rawValue:)) { language = chosen }
+        switch body.submission.validate(language: language, receivedHour: Report.hour(of: services.now())) {
+        case .failure(let failure):
+            var fields: [String: String] = [:]
+            for problem in failure.problems {
+                fields[problem.field.rawValue] = pages.message(for: problem.problem, language)
+            }
+            return APIResponses.error(
+                status: .badRequest, message: pages.text("error.summary_heading", language), fields: fields)
+        case .success(let report):
+            guard await store(report, context: context) else {
+                return APIResponses.error(
+                    status: .serviceUnavailable, message: pages.text("status.503.message", language))
+            }
+            return APIResponses.received(message: pages.text("received.message", language))
+        }
+    }
+
+    /// Seals in memory and appends to the spool; true once committed to disk.
+    private func store(_ report: Report, context: IntakeRequestContext) async -> Bool {
+        do {
+            let envelope = try services.sealer.seal(report)
+            try await services.writer.append(SpoolEntry(envelope: envelope, day: Report.day(of: services.now())))
+            return true
+        } catch {
+            // The error's type only: its description could carry data.
+            context.logger.error("could not store a report", metadata: ["error": "\(type(of: error))"])
+            return false
+        }
+    }
+
+    static let textFields: Set<String> = ["class", "text", "names", "contact", "lang", "website"]
+
+    static func submission(from fields: [(name: String, value: String)]) throws(FormDecodingError)
+        -> ReportSubmission
+    {
+        var submission = ReportSubmission()
+        var seen: Set<String> = []
+        for (name, value) in fields {
+            if textFields.contains(name) {
+                guard seen.insert(name).inserted else { throw .repeatedField(name) }
+            }
+            switch name {
+            case "reporter": submission.reporter.append(value)
+            case "what": submission.what.append(value)
+            case "where": submission.place.append(value)
+            case "when": submission.timing.append(value)
+            case "danger": submission.danger.append(value)
+            case "class": submission.classOrGrade = value
+            case "text": submission.text = value
+            case "names": submission.names = value
+            case "contact": submission.contact = value
+            default: break
+            }
+        }
+        return submission
+    }
+}
+
+/// The JSON body of `POST /api/v1/reports`.
+struct APIReportRequest: Decodable {
+    var lang: String?
+    var reporter: String?
+    var what: [String]?
+    var `where`: String?
+    var when: String?
+    var danger: Bool?
+    var `class`: String?
+    var text: String?
+    var names: String?
+    var contact: String?
+
+    var submission: ReportSubmission {
+        var submission = ReportSubmission()
+        submission.reporter = reporter.map { [$0] } ?? []
+        submission.what = what ?? []
+        submission.place = self.where.map { [$0] } ?? []
+        submission.timing = when.map { [$0] } ?? []
+        submission.danger = danger.map { [$0 ? "yes" : "no"] } ?? []
+        submission.classOrGrade = self.class ?? ""
+        submission.text = text ?? ""
+        submission.names = names ?? ""
+        submission.contact = contact ?? ""
+        return submission
+    }
+}
+
+/// JSON answers of the API.
+enum APIResponses {
+    struct Body: Encodable {
+        var status: String
+        var message: String
+        var fields: [String: String]?
+    }
+
+    static func json(_ body: Body, status: HTTPResponse.Status) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(body)) ?? Data("{}".utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func received(message: String) -> Response {
+        json(Body(status: "received", message: message), status: .created)
+    }
+
+    static func error(status: HTTPResponse.Status, message: String, fields: [String: String]? = nil) -> Response {
+        json(Body(status: "error", message: message, fields: fields), status: status)
+    }
+}

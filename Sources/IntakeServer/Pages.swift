@@ -1,0 +1,131 @@
+import Foundation
+import Mustache
+import ReportFormat
+
+/// Renders the localised pages from the Mustache templates in `Web/templates`.
+public struct Pages: Sendable {
+    let library: MustacheLibrary
+    let strings: Strings
+    let schoolName: String
+
+    /// Loads templates and strings from a web folder.
+    public init(webDirectory: String, schoolName: String) async throws {
+        let root = URL(fileURLWithPath: webDirectory)
+        self.strings = try Strings(directory: root.appendingPathComponent("strings"))
+        let templates = root.appendingPathComponent("templates").path
+        do {
+            self.library = try await MustacheLibrary(directory: templates)
+        } catch {
+            throw WebFolderError.templates(path: templates, reason: "\(error)")
+        }
+        for name in ["form", "received", "status", "exit"] where library.getTemplate(named: name) == nil {
+            throw WebFolderError.templates(path: templates, reason: "missing \(name).mustache")
+        }
+        self.schoolName = schoolName
+    }
+
+    private func common(_ language: Language, path: String = "/") -> [String: Any] {
+        [
+            "lang": language.rawValue,
+            "t": strings.table(language),
+            "school": schoolName,
+            "languages": Language.allCases.map { other -> [String: Any] in
+                [
+                    "code": other.rawValue,
+                    "name": strings.text("language.\(other.rawValue)", other),
+                    "current": other == language,
+                    "href": "\(path)?lang=\(other.rawValue)",
+                ]
+            },
+        ]
+    }
+
+    private func render(_ context: [String: Any], _ template: String) -> String {
+        library.render(context, withTemplate: template) ?? ""
+    }
+
+    /// The localised message for a field problem.
+    public func message(for problem: FieldProblem, _ language: Language) -> String {
+        switch problem {
+        case .required: strings.text("error.required", language)
+        case .chooseOne: strings.text("error.choose_one", language)
+        case .chooseAtLeastOne: strings.text("error.choose_at_least_one", language)
+        case .unknownChoice: strings.text("error.unknown_choice", language)
+        case .invalidText: strings.text("error.invalid_text", language)
+        case .tooLong(let max):
+            strings.text("error.too_long", language).replacingOccurrences(of: "{max}", with: String(max))
+        }
+    }
+
+    /// The form, empty or filled with what was submitted and the problems found.
+    public func form(_ language: Language, submission: ReportSubmission = .init(), failure: ValidationFailure? = nil)
+        -> String
+    {
+        var context = common(language)
+        func options<T: RawRepresentable<String> & CaseIterable>(
+            _ type: T.Type, _ prefix: String, _ chosen: [String]
+        ) -> [[String: Any]] {
+            T.allCases.map { option in
+                [
+                    "value": option.rawValue,
+                    "label": strings.text("\(prefix).\(option.rawValue)", language),
+                    "checked": chosen.contains(option.rawValue),
+                    "id": "\(prefix)-\(option.rawValue)",
+                ]
+            }
+        }
+        context["reporterOptions"] = options(ReporterRole.self, "reporter", submission.reporter)
+        context["whatOptions"] = options(Concern.self, "what", submission.what)
+        context["whereOptions"] = options(Place.self, "where", submission.place)
+        context["whenOptions"] = options(Timing.self, "when", submission.timing)
+        context["dangerOptions"] = ["yes", "no"].map { value -> [String: Any] in
+            [
+                "value": value, "label": strings.text("danger.\(value)", language),
+                "checked": submission.danger.contains(value), "id": "danger-\(value)",
+            ]
+        }
+        context["values"] = [
+            "class": submission.classOrGrade, "text": submission.text,
+            "names": submission.names, "contact": submission.contact,
+        ]
+        context["limits"] = [
+            "text": FormatConstants.Limits.text, "names": FormatConstants.Limits.names,
+            "contact": FormatConstants.Limits.contact, "class": FormatConstants.Limits.classOrGrade,
+        ]
+        var errors: [String: String] = [:]
+        var summary: [[String: String]] = []
+        for problem in failure?.problems ?? [] {
+            let text = message(for: problem.problem, language)
+            errors[problem.field.rawValue] = text
+            summary.append(["field": "field-\(problem.field.rawValue)", "message": text])
+        }
+        context["errors"] = errors
+        context["errorSummary"] = summary
+        context["hasErrors"] = !summary.isEmpty
+        return render(context, "form")
+    }
+
+    /// The confirmation page.
+    public func received(_ language: Language, inDanger: Bool) -> String {
+        var context = common(language)
+        context["danger"] = inDanger
+        return render(context, "received")
+    }
+
+    /// A status page (400, 404, 413, 415, 429, 500, 503).
+    public func status(_ code: Int, _ language: Language) -> String {
+        var context = common(language)
+        context["code"] = code
+        context["title"] = strings.text("status.\(code).title", language)
+        context["message"] = strings.text("status.\(code).message", language)
+        return render(context, "status")
+    }
+
+    /// The neutral quick-exit page.
+    public func exit(_ language: Language) -> String {
+        render(common(language), "exit")
+    }
+
+    /// A string of the given language.
+    public func text(_ key: String, _ language: Language) -> String { strings.text(key, language) }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import ReportFormat
+
+/// The localised messages of the `senim` command, from `Resources/<lang>.json`.
+public struct Messages: Sendable {
+    /// The language messages are written in.
+    public let language: Language
+    private let table: [String: String]
+
+    public init(language: Language) {
+        self.language = language
+        let url = Bundle.module.url(forResource: language.rawValue, withExtension: "json", subdirectory: "Resources")
+        let data = url.flatMap { try? Data(contentsOf: $0) }
+        self.table = data.flatMap { try? JSONDecoder().decode([String: String].self, from: $0) } ?? [:]
+    }
+
+    /// The language from `SENIM_LANG`, then the locale variables, else English.
+    public static func languageFromEnvironment(_ environment: [String: String]) -> Language {
+        if let explicit = environment["SENIM_LANG"].flatMap(Language.init(rawValue:)) { return explicit }
+        for variable in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            guard let value = environment[variable], !value.isEmpty else { continue }
+            return Language(rawValue: String(value.prefix(2)).lowercased()) ?? .en
+        }
+        return .en
+    }
+
+    /// The message for `key` with `{name}` placeholders filled in.
+    public func callAsFunction(_ key: String, _ values: [String: String] = [:]) -> String {
+        var text = table[key] ?? key
+        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+
+    /// All keys of a language's table (tests compare the three).
+    public var keys: Set<String> { Set(table.keys) }
+}
+
+/// An error a person can act on: what happened and what to do, already localised.
+public struct CLIError: Error, CustomStringConvertible {
+    public let message: String
+    public let hint: String?
+
+    public init(_ message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
+
+    public var description: String { message }
+}

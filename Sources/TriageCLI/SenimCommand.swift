@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import ReportFormat
+
+/// `senim`: the safety service's terminal program.
+public struct SenimCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "senim",
+        abstract: "Senim triage: the safety service's keys, and (soon) its confidential incident journal.",
+        subcommands: [KeysCommand.self])
+
+    public init() {}
+
+    /// Runs the command line and turns errors into `senim: error: …` and `hint: …`.
+    public static func runMain(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return 0
+        } catch let error as CLIError {
+            var text = "senim: error: \(error.message)\n"
+            if let hint = error.hint { text += "hint: \(hint)\n" }
+            FileHandle.standardError.write(Data(text.utf8))
+            return 1
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
+                stream.write(Data((message + "\n").utf8))
+            }
+            return code.rawValue
+        }
+    }
+}
+
+/// Options every command shares.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Language of messages: kk, ru or en (default: SENIM_LANG, then the locale).")
+    var lang: String?
+
+    var messages: Messages {
+        let environment = ProcessInfo.processInfo.environment
+        let language = lang.flatMap(Language.init(rawValue:)) ?? Messages.languageFromEnvironment(environment)
+        return Messages(language: language)
+    }
+
+    func validate() throws {
+        if let lang, Language(rawValue: lang) == nil {
+            throw ValidationError("--lang must be kk, ru or en")
+        }
+    }
+}

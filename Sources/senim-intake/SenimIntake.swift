@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import IntakeServer
+import Logging
+
+/// `senim-intake`: serves the reporting form and seals every report on arrival.
+@main
+struct SenimIntake: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "senim-intake",
+        abstract: "Serve the Senim reporting form; seal every report to the safety service's public key.",
+        discussion: """
+            Every option can also be set by an environment variable, shown in brackets; \
+            a flag given on the command line wins. The intake holds no secret key and \
+            cannot read the reports it stores.
+            """)
+
+    @Option(help: "Address to listen on [SENIM_HOST]. (default: 127.0.0.1)")
+    var host: String?
+
+    @Option(help: "Port to listen on [SENIM_PORT]. (default: 8080)")
+    var port: Int?
+
+    @Option(help: "The safety service's public key file [SENIM_PUBLIC_KEY]. (default: Keys/safety-service.pub)")
+    var publicKey: String?
+
+    @Option(help: "Spool database of sealed reports [SENIM_SPOOL]. (default: spool.sqlite)")
+    var spool: String?
+
+    @Option(help: "Folder with templates, strings and static files [SENIM_WEB]. (default: Web)")
+    var web: String?
+
+    @Option(help: "School name shown on the form [SENIM_SCHOOL_NAME].")
+    var schoolName: String?
+
+    @Option(help: "Largest request body in bytes [SENIM_MAX_BODY_BYTES]. (default: 524288)")
+    var maxBodyBytes: Int?
+
+    @Option(help: "Reports per client per minute, 0 for no limit [SENIM_PER_CLIENT_PER_MINUTE]. (default: 10)")
+    var perClientPerMinute: Int?
+
+    @Option(help: "Reports per minute from everyone, 0 for no limit [SENIM_GLOBAL_PER_MINUTE]. (default: 600)")
+    var globalPerMinute: Int?
+
+    func validate() throws {
+        for (name, value) in [
+            ("--max-body-bytes", maxBodyBytes), ("--per-client-per-minute", perClientPerMinute),
+            ("--global-per-minute", globalPerMinute),
+        ] {
+            if let value, value < 0 { throw ValidationError("\(name) must be 0 or more") }
+        }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
+    func resolved(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> IntakeConfiguration {
+        var config = IntakeConfiguration()
+        func int(_ flag: Int?, _ variable: String, _ fallback: Int) throws -> Int {
+            if let flag { return flag }
+            guard let text = environment[variable] else { return fallback }
+            guard let value = Int(text), value >= 0 else {
+                throw ValidationError("\(variable) must be a whole number, 0 or more (it is \"\(text)\")")
+            }
+            return value
+        }
+        config.host = host ?? environment["SENIM_HOST"] ?? config.host
+        config.port = try int(port, "SENIM_PORT", config.port)
+        config.publicKeyPath = publicKey ?? environment["SENIM_PUBLIC_KEY"] ?? config.publicKeyPath
+        config.spoolPath = spool ?? environment["SENIM_SPOOL"] ?? config.spoolPath
+        config.webDirectory = web ?? environment["SENIM_WEB"] ?? config.webDirectory
+        config.schoolName = schoolName ?? environment["SENIM_SCHOOL_NAME"] ?? config.schoolName
+        config.maxBodyBytes = try int(maxBodyBytes, "SENIM_MAX_BODY_BYTES", config.maxBodyBytes)
+        config.perClientPerMinute = try int(
+            perClientPerMinute, "SENIM_PER_CLIENT_PER_MINUTE", config.perClientPerMinute)
+        config.globalPerMinute = try int(globalPerMinute, "SENIM_GLOBAL_PER_MINUTE", config.globalPerMinute)
+        return config
+    }
+
+    func run() async throws {
+        // Files the intake creates (the spool, its WAL) are for its own user alone.
+        umask(0o077)
+        let config = try resolved()
+        var logger = Logger(label: "senim-intake")
+        logger.logLevel = .info
+        let app: any ApplicationProtocol
+        do {
+            app = try await buildApplication(configuration: config, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("senim-intake: error: cannot start: \(error)\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "hint: check --public-key, --spool and --web (run from the repository root for the defaults)\n".utf8
+                ))
+            throw ExitCode(1)
+        }
+        try await app.runService()
+    }
+}
