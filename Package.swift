@@ -27,7 +27,7 @@ let package = Package(
             providers: [.apt(["libsodium-dev"])]
         ),
         // Envelope and payload format, sealing to a public key. Public-key operations only.
-        .target(name: "ReportFormat", dependencies: ["CSodium"]),
+        .target(name: "ReportFormat", dependencies: ["CSodium"], exclude: ["FORMAT.md"]),
         // Secret keys: passphrase wrapping (Argon2id + AEAD), locked memory, opening sealed boxes.
         .target(name: "SafetyKeys", dependencies: ["CSodium", "ReportFormat"]),
         .target(
