@@ -30,10 +30,22 @@ let package = Package(
         .target(name: "ReportFormat", dependencies: ["CSodium"], exclude: ["FORMAT.md"]),
         // Secret keys: passphrase wrapping (Argon2id + AEAD), locked memory, opening sealed boxes.
         .target(name: "SafetyKeys", dependencies: ["CSodium", "ReportFormat"]),
+        // The intake's spool of sealed envelopes: written by the intake, collected by triage.
+        .target(
+            name: "Spool",
+            dependencies: ["ReportFormat", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The confidential incident journal: members, keys, reports, entries, the event log.
+        .target(
+            name: "Journal",
+            dependencies: ["ReportFormat", "SafetyKeys", "Spool", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Resources")]
+        ),
         .target(
             name: "IntakeServer",
             dependencies: [
                 "ReportFormat",
+                "Spool",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -55,6 +67,7 @@ let package = Package(
                 "CSodium",
                 "ReportFormat",
                 "SafetyKeys",
+                "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Resources")]
@@ -79,5 +92,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TriageCLITests", dependencies: ["TriageCLI", "TestSupport"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "Spool", "TestSupport"]),
     ]
 )

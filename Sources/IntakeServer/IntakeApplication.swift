@@ -10,6 +10,8 @@ public struct IntakeServices: Sendable {
     public let pages: Pages
     let assets: StaticAssets
     public let sealer: ReportSealer
+    /// The journal's collector key; without it, collection always answers 401.
+    public let collectorKey: CollectorPublicKey?
     public let spool: SpoolDatabase
     let writer: SpoolWriter
     let flood: FloodControl
@@ -26,6 +28,12 @@ public struct IntakeServices: Sendable {
             directory: URL(fileURLWithPath: configuration.webDirectory).appendingPathComponent("static"))
         let key = try SealingPublicKey(contentsOf: URL(fileURLWithPath: configuration.publicKeyPath))
         self.sealer = ReportSealer(recipient: key)
+        let collectorURL = URL(fileURLWithPath: configuration.collectorKeyPath)
+        if FileManager.default.fileExists(atPath: collectorURL.path) {
+            self.collectorKey = try CollectorPublicKey(contentsOf: collectorURL)
+        } else {
+            self.collectorKey = nil
+        }
         self.spool = try spool ?? SpoolDatabase(path: configuration.spoolPath)
         self.writer = SpoolWriter(database: self.spool)
         self.flood = FloodControl(
@@ -42,6 +50,9 @@ public func buildRouter(_ services: IntakeServices) -> Router<IntakeRequestConte
     router.get("/") { request, _ in routes.form(request) }
     router.post("/report") { request, context in try await routes.submitForm(request, context: context) }
     router.post("/api/v1/reports") { request, context in try await routes.submitJSON(request, context: context) }
+    let collection = CollectionRoutes(services: services)
+    router.post("/api/v1/collect") { request, _ in try await collection.collect(request) }
+    router.post("/api/v1/collect/ack") { request, _ in try await collection.acknowledge(request) }
     router.get("/exit") { request, _ in
         HTMLResponse.page(services.pages.exit(routes.language(of: request)))
     }
@@ -71,6 +82,7 @@ public func buildApplication(
             "listen": "\(configuration.host):\(configuration.port)",
             "key_id": "\(services.sealer.recipient.keyID)",
             "spool": "\(configuration.spoolPath)",
+            "collection": "\(services.collectorKey == nil ? "off (no collector key)" : "on")",
         ])
     return Application(
         router: router,

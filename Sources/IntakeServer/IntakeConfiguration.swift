@@ -6,6 +6,8 @@ public struct IntakeConfiguration: Sendable {
     public var port: Int = 8080
     /// The safety service's public key file (`senim-public-1`).
     public var publicKeyPath: String = "Keys/safety-service.pub"
+    /// The journal's collector public key (`senim-collector-1`); collection is off without it.
+    public var collectorKeyPath: String = "Keys/collector.pub"
     /// The spool database of sealed envelopes.
     public var spoolPath: String = "spool.sqlite"
     /// The folder with `templates/`, `strings/` and `static/`.

@@ -24,8 +24,17 @@ public enum FormatConstants {
 
     /// The tag that starts the line of a public-key file.
     public static let publicKeyTag = "senim-public-1"
+    /// The tag that starts the line of a collector-key file (Ed25519 public key).
+    public static let collectorKeyTag = "senim-collector-1"
     /// The tag that starts the line of a secret-key file.
     public static let secretKeyTag = "senim-secret-1"
+
+    /// Collection API: the signature scheme named in the `Authorization` header.
+    public static let collectorAuthScheme = "Senim-Collector"
+    /// Collection API: the context string that starts every signed request.
+    public static let collectorSignatureContext = "senim-collect-v1"
+    /// Collection API: how far a request's time may be from the intake's clock, in seconds.
+    public static let collectorMaxClockSkew = 300
 
     /// Limits on report fields, counted in Unicode scalars.
     public enum Limits {

@@ -115,3 +115,46 @@ public struct SealingPublicKey: Equatable, Sendable {
         """
     }
 }
+
+/// The journal's collector key: an Ed25519 public key with which the intake checks that a
+/// collection request comes from the triage side.
+///
+/// File format: optional `#` comments, then `senim-collector-1 <base64 of 32 bytes>`.
+public struct CollectorPublicKey: Equatable, Sendable {
+    /// The 32 raw key bytes.
+    public let bytes: [UInt8]
+
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == Sodium.signPublicKeyLength else { return nil }
+        self.bytes = bytes
+    }
+
+    /// Parses the text of a collector key file.
+    public init(fileText: String) throws(PublicKeyError) {
+        let lines = fileText.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        guard let line = lines.first else { throw .missingKeyLine }
+        guard lines.count == 1 else { throw .severalKeyLines }
+        let parts = line.split(separator: " ")
+        guard parts.count == 2 else { throw .malformedKey }
+        guard parts[0] == FormatConstants.collectorKeyTag else { throw .unsupportedTag(String(parts[0].prefix(32))) }
+        guard let data = Data(base64Encoded: String(parts[1])), let key = CollectorPublicKey(bytes: Array(data)) else {
+            throw .malformedKey
+        }
+        self = key
+    }
+
+    /// Reads and parses a collector key file.
+    public init(contentsOf url: URL) throws {
+        try self.init(fileText: try String(contentsOf: url, encoding: .utf8))
+    }
+
+    /// The file text.
+    public var fileText: String {
+        """
+        # senim collector key (Ed25519): the intake lets only the holder of the matching secret collect reports
+        \(FormatConstants.collectorKeyTag) \(Data(bytes).base64EncodedString())
+
+        """
+    }
+}

@@ -13,7 +13,7 @@ public enum OpenError: Error, Equatable, Sendable {
 }
 
 /// The safety service's X25519 key pair, with the secret half in locked memory.
-public final class SealingKeyPair {
+public final class SealingKeyPair: Sendable {
     /// The public half.
     public let publicKey: SealingPublicKey
     private let secret: SecureBytes
@@ -53,6 +53,11 @@ public final class SealingKeyPair {
         SecretKeyFile(
             wrapped: try WrappedSecret.wrap(
                 secret: secret, keyID: publicKey.keyID, passphrase: passphrase, parameters: parameters))
+    }
+
+    /// The secret half sealed to another X25519 public key (to share the service key with a member).
+    public func sealSecret(to publicKey: [UInt8]) -> [UInt8] {
+        SafetyKeys.sealSecret(secret, to: publicKey)
     }
 
     /// Opens an envelope's sealed box, returning the padded payload in locked memory.

@@ -3,7 +3,10 @@ import ReportFormat
 
 /// Secret bytes in memory that libsodium allocated: guarded pages, locked against
 /// swapping, zeroed and freed when the value goes away.
-public final class SecureBytes {
+///
+/// Sendable because a value is written only while it is being built (by the code that
+/// allocated it) and only read after that: concurrent reads of locked memory are safe.
+public final class SecureBytes: @unchecked Sendable {
     /// Number of bytes.
     public let count: Int
     private let pointer: UnsafeMutableRawPointer

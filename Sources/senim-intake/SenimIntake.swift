@@ -25,6 +25,9 @@ struct SenimIntake: AsyncParsableCommand {
     @Option(help: "The safety service's public key file [SENIM_PUBLIC_KEY]. (default: Keys/safety-service.pub)")
     var publicKey: String?
 
+    @Option(help: "The journal's collector key file [SENIM_COLLECTOR_KEY]. (default: Keys/collector.pub)")
+    var collectorKey: String?
+
     @Option(help: "Spool database of sealed reports [SENIM_SPOOL]. (default: spool.sqlite)")
     var spool: String?
 
@@ -66,6 +69,7 @@ struct SenimIntake: AsyncParsableCommand {
         config.host = host ?? environment["SENIM_HOST"] ?? config.host
         config.port = try int(port, "SENIM_PORT", config.port)
         config.publicKeyPath = publicKey ?? environment["SENIM_PUBLIC_KEY"] ?? config.publicKeyPath
+        config.collectorKeyPath = collectorKey ?? environment["SENIM_COLLECTOR_KEY"] ?? config.collectorKeyPath
         config.spoolPath = spool ?? environment["SENIM_SPOOL"] ?? config.spoolPath
         config.webDirectory = web ?? environment["SENIM_WEB"] ?? config.webDirectory
         config.schoolName = schoolName ?? environment["SENIM_SCHOOL_NAME"] ?? config.schoolName

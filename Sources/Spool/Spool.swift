@@ -19,8 +19,8 @@ public struct SpoolEntry: Codable, Equatable, Sendable, FetchableRecord, Persist
     public var envelope: Data
 
     public enum Columns {
-        static let id = Column(CodingKeys.id)
-        static let receivedDay = Column(CodingKeys.receivedDay)
+        public static let id = Column(CodingKeys.id)
+        public static let receivedDay = Column(CodingKeys.receivedDay)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -31,6 +31,13 @@ public struct SpoolEntry: Codable, Equatable, Sendable, FetchableRecord, Persist
     }
 
     /// A new entry for an envelope received on `day`.
+    public init(id: Data, receivedDay: String, keyID: Data, envelope: Data) {
+        self.id = id
+        self.receivedDay = receivedDay
+        self.keyID = keyID
+        self.envelope = envelope
+    }
+
     public init(envelope: Envelope, day: String) {
         self.id = Data(Sodium.randomBytes(16))
         self.receivedDay = day
@@ -102,6 +109,25 @@ public final class SpoolDatabase: Sendable {
     /// Number of envelopes waiting.
     public func count() throws -> Int {
         try writer.read { db in try SpoolEntry.fetchCount(db) }
+    }
+
+    /// Up to `limit` envelopes with IDs after `after`, in ID order: a stable cursor for collection.
+    public func batch(after: Data?, limit: Int) throws -> [SpoolEntry] {
+        try writer.read { db in
+            var request = SpoolEntry.order(SpoolEntry.Columns.id).limit(limit)
+            if let after { request = request.filter(SpoolEntry.Columns.id > after) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    /// Deletes collected envelopes (overwritten on disk: `secure_delete` is on). Returns how many went.
+    @discardableResult
+    public func delete(ids: [Data]) throws -> Int {
+        try writer.write { db in
+            var deleted = 0
+            for id in ids { deleted += try SpoolEntry.deleteOne(db, key: id) ? 1 : 0 }
+            return deleted
+        }
     }
 
     /// Every envelope waiting, in ID order.

@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+import ReportFormat
+import SafetyKeys
+
+/// A journal folder: `journal.sqlite`, plus the public keys written for the intake.
+public final class Journal: Sendable {
+    /// The folder.
+    public let directory: URL
+    /// The database.
+    public let database: JournalDatabase
+
+    /// Names of journal-wide secrets sealed to members.
+    enum SecretName: String {
+        case serviceKey = "service-key"
+        case inboxKey = "inbox-key"
+        case collectorKey = "collector-key"
+    }
+
+    /// Opens an existing journal.
+    public init(directory: URL) throws {
+        self.directory = directory
+        self.database = try JournalDatabase(directory: directory)
+    }
+
+    private init(directory: URL, database: JournalDatabase) {
+        self.directory = directory
+        self.database = database
+    }
+
+    /// What `create` made.
+    public struct Created: Sendable {
+        public let journal: Journal
+        public let servicePublicKeyPath: String
+        public let collectorPublicKeyPath: String
+        public let keyID: KeyID
+    }
+
+    /// Creates a journal with its first member, the lead, and the service's keys.
+    ///
+    /// - Parameter serviceKey: the key pair made by `senim keys generate`, or nil for a new one.
+    public static func create(
+        directory: URL, leadName: String, passphrase: Passphrase, serviceKey: SealingKeyPair? = nil,
+        timeZone: TimeZone = TimeZone(identifier: "Asia/Almaty")!, kdf: KDFParameters = .moderate, now: Date
+    ) throws -> Created {
+        let path = directory.appendingPathComponent(JournalDatabase.fileName).path
+        if FileManager.default.fileExists(atPath: path) { throw JournalError.journalExists(path: directory.path) }
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let database = try JournalDatabase(directory: directory, create: true)
+        let service = serviceKey ?? SealingKeyPair()
+        let inboxKey = randomSecretKey()
+        let collectorSeed = randomSecretKey()
+        let collector = SigningKey(seed: collectorSeed)
+        let keys = MemberKeys()
+        let wrapped = try keys.wrap(passphrase: passphrase, parameters: kdf)
+        let collectorKey = CollectorPublicKey(bytes: collector.publicKey)!
+        try database.writer.write { db in
+            for (name, value) in [
+                ("service_public_key", service.publicKey.fileText),
+                ("collector_public_key", collectorKey.fileText),
+                ("time_zone", timeZone.identifier),
+                ("created_at", JournalClock.stamp(now)),
+            ] {
+                try db.execute(sql: "INSERT INTO setting (name, value) VALUES (?, ?)", arguments: [name, value])
+            }
+            var member = Member(
+                id: nil, name: leadName, role: .lead, boxPublicKey: Data(keys.boxPublicKey),
+                signPublicKey: Data(keys.signPublicKey), wrappedSeed: wrapped.fileText,
+                createdAt: JournalClock.stamp(now), lastUnlockAt: nil, removedAt: nil)
+            try member.insert(db)
+            let secrets: [(SecretName, [UInt8])] = [
+                (.serviceKey, service.sealSecret(to: keys.boxPublicKey)),
+                (.inboxKey, sealSecret(inboxKey, to: keys.boxPublicKey)),
+                (.collectorKey, sealSecret(collectorSeed, to: keys.boxPublicKey)),
+            ]
+            for (name, sealed) in secrets {
+                try MemberSecret(memberID: member.id!, name: name.rawValue, sealed: Data(sealed)).insert(db)
+            }
+            try EventLog.append(db, at: now, member: member, keys: keys, action: .create, subject: leadName)
+        }
+        let servicePath = directory.appendingPathComponent("safety-service.pub").path
+        let collectorPath = directory.appendingPathComponent("collector.pub").path
+        try Data(service.publicKey.fileText.utf8).write(to: URL(fileURLWithPath: servicePath))
+        try Data(collectorKey.fileText.utf8).write(to: URL(fileURLWithPath: collectorPath))
+        return Created(
+            journal: Journal(directory: directory, database: database), servicePublicKeyPath: servicePath,
+            collectorPublicKeyPath: collectorPath, keyID: service.publicKey.keyID)
+    }
+
+    /// A setting's value.
+    func setting(_ name: String) throws -> String? {
+        try database.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [name])
+        }
+    }
+
+    /// The school's time zone.
+    public func timeZone() throws -> TimeZone {
+        try setting("time_zone").flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "Asia/Almaty")!
+    }
+
+    /// The service's public key (what the intake seals to).
+    public func servicePublicKey() throws -> SealingPublicKey {
+        try SealingPublicKey(fileText: try setting("service_public_key") ?? "")
+    }
+
+    /// The members who have not been removed.
+    public func members() throws -> [Member] {
+        try database.writer.read { db in
+            try Member.filter(Member.Columns.removedAt == nil).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// Unlocks the journal as one member. A wrong passphrase changes nothing.
+    public func unlock(member name: String?, passphrase: Passphrase, now: Date) throws -> JournalSession {
+        let members = try members()
+        let member: Member
+        if let name {
+            guard let found = members.first(where: { $0.name == name }) else { throw JournalError.unknownMember(name) }
+            member = found
+        } else if members.count == 1 {
+            member = members[0]
+        } else {
+            throw JournalError.chooseMember(members.map(\.name))
+        }
+        let file = try SecretKeyFile(fileText: member.wrappedSeed)
+        let keys: MemberKeys
+        do {
+            keys = try MemberKeys(wrapped: file, passphrase: passphrase)
+        } catch .wrongPassphrase {
+            throw JournalError.wrongPassphrase(member: member.name)
+        } catch {
+            throw JournalError.damaged("member \(member.name): \(error)")
+        }
+        let sealed = try database.writer.read { db in
+            try MemberSecret.filter(Column("member_id") == member.id!).fetchAll(db)
+        }
+        var secrets: [SecretName: SecureBytes] = [:]
+        for secret in sealed {
+            guard let name = SecretName(rawValue: secret.name) else { continue }
+            do {
+                secrets[name] = try keys.openSealed(Array(secret.sealed))
+            } catch {
+                throw JournalError.damaged("the \(secret.name) of \(member.name) does not open")
+            }
+        }
+        var unlocked = member
+        try database.writer.write { db in
+            unlocked.lastUnlockAt = JournalClock.stamp(now)
+            try unlocked.update(db)
+            try EventLog.append(db, at: now, member: unlocked, keys: keys, action: .unlock)
+        }
+        return JournalSession(
+            journal: self, member: unlocked, keys: keys,
+            serviceKey: secrets[.serviceKey].map { SealingKeyPair(secret: $0) },
+            inboxKey: secrets[.inboxKey],
+            collectorKey: secrets[.collectorKey].map { SigningKey(seed: $0) },
+            timeZone: try timeZone())
+    }
+}

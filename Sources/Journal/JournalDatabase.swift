@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+
+/// The journal's SQLite database: WAL, `synchronous=FULL`, `secure_delete`, no temp files,
+/// and named migrations that are never edited once released.
+public final class JournalDatabase: Sendable {
+    /// The file name inside a journal folder.
+    public static let fileName = "journal.sqlite"
+
+    public let writer: any DatabaseWriter
+
+    /// Opens the journal database in `directory`; it must exist unless `create`.
+    public init(directory: URL, create: Bool = false) throws {
+        let path = directory.appendingPathComponent(Self.fileName).path
+        if !create, !FileManager.default.fileExists(atPath: path) {
+            throw JournalError.noJournal(path: directory.path)
+        }
+        writer = try DatabasePool(path: path, configuration: Self.configuration())
+        try Self.migrator.migrate(writer)
+        for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
+    }
+
+    /// An in-memory journal (tests).
+    public init() throws {
+        writer = try DatabaseQueue(configuration: Self.configuration())
+        try Self.migrator.migrate(writer)
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        return config
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-journal") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE setting (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    );
+                    CREATE TABLE member (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        name TEXT NOT NULL UNIQUE,
+                        role TEXT NOT NULL,
+                        box_public_key BLOB NOT NULL,
+                        sign_public_key BLOB NOT NULL,
+                        wrapped_seed TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        last_unlock_at TEXT,
+                        removed_at TEXT
+                    );
+                    CREATE TABLE member_secret (
+                        member_id INTEGER NOT NULL REFERENCES member(id),
+                        name TEXT NOT NULL,
+                        sealed BLOB NOT NULL,
+                        PRIMARY KEY (member_id, name)
+                    );
+                    CREATE TABLE entry (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        number TEXT NOT NULL UNIQUE,
+                        academic_year TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        report_id BLOB,
+                        channel TEXT NOT NULL,
+                        reporter_role TEXT NOT NULL,
+                        types TEXT NOT NULL,
+                        place TEXT,
+                        occurred TEXT,
+                        victims INTEGER NOT NULL DEFAULT 0,
+                        aggressors INTEGER NOT NULL DEFAULT 0,
+                        witnesses INTEGER NOT NULL DEFAULT 0,
+                        aggressor_kind TEXT NOT NULL,
+                        in_danger INTEGER NOT NULL DEFAULT 0,
+                        urgent_reasons TEXT NOT NULL DEFAULT '',
+                        received_at TEXT NOT NULL,
+                        registered_at TEXT NOT NULL,
+                        registered_by INTEGER NOT NULL REFERENCES member(id),
+                        status TEXT NOT NULL,
+                        risk_level TEXT,
+                        UNIQUE (academic_year, sequence)
+                    );
+                    CREATE INDEX entry_received ON entry(received_at);
+                    CREATE TABLE report (
+                        id BLOB PRIMARY KEY NOT NULL,
+                        received_day TEXT NOT NULL,
+                        received_hour TEXT,
+                        envelope BLOB NOT NULL,
+                        state TEXT NOT NULL,
+                        unreadable_reason TEXT,
+                        language TEXT,
+                        reporter TEXT,
+                        what TEXT,
+                        place TEXT,
+                        timing TEXT,
+                        in_danger INTEGER,
+                        urgent_reasons TEXT NOT NULL DEFAULT '',
+                        sealed_payload BLOB,
+                        entry_id INTEGER REFERENCES entry(id),
+                        pulled_at TEXT NOT NULL
+                    );
+                    CREATE INDEX report_state ON report(state, received_hour);
+                    CREATE TABLE entry_field (
+                        entry_id INTEGER NOT NULL REFERENCES entry(id),
+                        name TEXT NOT NULL,
+                        sealed BLOB NOT NULL,
+                        PRIMARY KEY (entry_id, name)
+                    );
+                    CREATE TABLE entry_key (
+                        entry_id INTEGER NOT NULL REFERENCES entry(id),
+                        member_id INTEGER NOT NULL REFERENCES member(id),
+                        sealed BLOB NOT NULL,
+                        PRIMARY KEY (entry_id, member_id)
+                    );
+                    CREATE TABLE year_counter (
+                        academic_year TEXT PRIMARY KEY NOT NULL,
+                        last INTEGER NOT NULL
+                    );
+                    CREATE TABLE event (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at TEXT NOT NULL,
+                        member_id INTEGER,
+                        action TEXT NOT NULL,
+                        subject TEXT NOT NULL DEFAULT '',
+                        previous_hash BLOB NOT NULL,
+                        hash BLOB NOT NULL,
+                        signature BLOB
+                    );
+                    CREATE TRIGGER event_append_only_update BEFORE UPDATE ON event
+                    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+                    CREATE TRIGGER event_append_only_delete BEFORE DELETE ON event
+                    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+                    """)
+        }
+        return migrator
+    }
+}

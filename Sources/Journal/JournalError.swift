@@ -1,0 +1,40 @@
+import ReportFormat
+import SafetyKeys
+
+/// What went wrong with the journal, with enough context for the CLI to say what to do.
+public enum JournalError: Error, Equatable, Sendable {
+    /// No journal database in this folder.
+    case noJournal(path: String)
+    /// `init` found a journal already there.
+    case journalExists(path: String)
+    /// No member of that name.
+    case unknownMember(String)
+    /// Several members, and none was chosen.
+    case chooseMember([String])
+    /// A member of that name already exists.
+    case memberExists(String)
+    /// The passphrase does not unlock the member's keys.
+    case wrongPassphrase(member: String)
+    /// The member's role may not do this.
+    case notAllowed(member: String, action: String)
+    /// No report has an ID starting with this.
+    case unknownReport(String)
+    /// Several reports have IDs starting with this.
+    case ambiguousReport(String, matches: Int)
+    /// The report is already registered.
+    case alreadyRegistered(report: String, number: String)
+    /// The report could not be opened when it was collected.
+    case unreadableReport(String, reason: String)
+    /// No entry with this number.
+    case unknownEntry(String)
+    /// The member holds no key for this entry.
+    case noKeyForEntry(String)
+    /// Stored ciphertext does not open: the database was altered.
+    case damaged(String)
+    /// A key file to import could not be used.
+    case keyFile(SecretKeyError)
+    /// The intake spool could not be read.
+    case spool(path: String, reason: String)
+    /// Collecting over HTTP failed.
+    case collection(reason: String)
+}

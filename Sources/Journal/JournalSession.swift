@@ -1,0 +1,259 @@
+import Dispatch
+import Foundation
+import GRDB
+import ReportFormat
+import SafetyKeys
+import Spool
+
+/// An unlocked journal: one member's keys and the journal secrets sealed to them, in locked
+/// memory for as long as the session lives.
+public final class JournalSession {
+    public let journal: Journal
+    public let member: Member
+    let keys: MemberKeys
+    let serviceKey: SealingKeyPair?
+    let inboxKey: SecureBytes?
+    let collectorKey: SigningKey?
+    public let timeZone: TimeZone
+
+    init(
+        journal: Journal, member: Member, keys: MemberKeys, serviceKey: SealingKeyPair?, inboxKey: SecureBytes?,
+        collectorKey: SigningKey?, timeZone: TimeZone
+    ) {
+        self.journal = journal
+        self.member = member
+        self.keys = keys
+        self.serviceKey = serviceKey
+        self.inboxKey = inboxKey
+        self.collectorKey = collectorKey
+        self.timeZone = timeZone
+    }
+
+    var writer: any DatabaseWriter { journal.database.writer }
+
+    private func requireTriage(_ action: String) throws -> (SealingKeyPair, SecureBytes) {
+        guard let serviceKey, let inboxKey else { throw JournalError.notAllowed(member: member.name, action: action) }
+        return (serviceKey, inboxKey)
+    }
+
+    /// Records a view-type event.
+    func log(_ action: EventLog.Action, _ subject: String = "", now: Date) throws {
+        try writer.write { db in
+            try EventLog.append(db, at: now, member: member, keys: keys, action: action, subject: subject)
+        }
+    }
+
+    // MARK: Collecting
+
+    /// What one import did.
+    public struct ImportSummary: Equatable, Sendable {
+        public var imported = 0
+        public var alreadyCollected = 0
+        public var unreadable = 0
+        public init() {}
+
+        public static func + (a: Self, b: Self) -> Self {
+            var sum = a
+            sum.imported += b.imported
+            sum.alreadyCollected += b.alreadyCollected
+            sum.unreadable += b.unreadable
+            return sum
+        }
+    }
+
+    static func inboxContext(_ id: Data) -> String { "senim inbox v1|\(id.hexString)" }
+
+    /// Opens and stores a batch of envelopes in one durable transaction. Envelopes already in
+    /// the journal are skipped; ones that do not open are kept, marked unreadable with the reason.
+    public func importEnvelopes(_ batch: [SpoolEntry], now: Date) throws -> ImportSummary {
+        let (serviceKey, inboxKey) = try requireTriage("pull")
+        var summary = ImportSummary()
+        let ids = batch.map(\.id)
+        let known: Set<Data> = try writer.read { db in
+            var found: Set<Data> = []
+            for chunk in stride(from: 0, to: ids.count, by: 500) {
+                let part = Array(ids[chunk..<min(chunk + 500, ids.count)])
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+                found.formUnion(
+                    try Data.fetchAll(db, sql: "SELECT id FROM report WHERE id IN (\(marks))", arguments: .init(part)))
+            }
+            return found
+        }
+        var seen: Set<Data> = []
+        let fresh = batch.filter { !known.contains($0.id) && seen.insert($0.id).inserted }
+        summary.alreadyCollected = batch.count - fresh.count
+        let stamp = JournalClock.stamp(now)
+        let detector = UrgencyDetector.shared
+        var rows = [CollectedReport?](repeating: nil, count: fresh.count)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        rows.withUnsafeMutableBufferPointer { out in
+            // Each worker writes only its own indices of the buffer.
+            struct Slots: @unchecked Sendable { let buffer: UnsafeMutableBufferPointer<CollectedReport?> }
+            let slots = Slots(buffer: out)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in stride(from: worker, to: fresh.count, by: workers) {
+                    slots.buffer[index] = Self.open(
+                        fresh[index], serviceKey: serviceKey, inboxKey: inboxKey, detector: detector, stamp: stamp)
+                }
+            }
+        }
+        try writer.write { db in
+            for row in rows {
+                guard let row else { continue }
+                try row.insert(db)
+                if row.state == .unreadable { summary.unreadable += 1 } else { summary.imported += 1 }
+            }
+            if !fresh.isEmpty {
+                try EventLog.append(
+                    db, at: now, member: member, keys: keys, action: .pull,
+                    subject: "\(summary.imported) readable, \(summary.unreadable) unreadable")
+            }
+        }
+        return summary
+    }
+
+    private static func open(
+        _ entry: SpoolEntry, serviceKey: SealingKeyPair, inboxKey: SecureBytes, detector: UrgencyDetector,
+        stamp: String
+    ) -> CollectedReport {
+        var row = CollectedReport(
+            id: entry.id, receivedDay: entry.receivedDay, receivedHour: nil, envelope: entry.envelope,
+            state: .unreadable, unreadableReason: nil, language: nil, reporter: nil, what: nil, place: nil,
+            timing: nil, inDanger: nil, urgentReasons: "", sealedPayload: nil, entryID: nil, pulledAt: stamp)
+        let report: Report
+        do {
+            let envelope = try Envelope(parsing: entry.envelope)
+            report = try serviceKey.open(envelope)
+        } catch let error as EnvelopeError {
+            row.unreadableReason = "not an envelope: \(error)"
+            return row
+        } catch let error as OpenError {
+            switch error {
+            case .wrongKey(_, let found): row.unreadableReason = "sealed to another key (key id \(found.hex))"
+            case .cannotOpen: row.unreadableReason = "does not open: altered or damaged"
+            case .payload(let payload): row.unreadableReason = "opened, but not a report: \(payload)"
+            }
+            return row
+        } catch {
+            row.unreadableReason = "\(error)"
+            return row
+        }
+        guard let json = try? report.jsonBytes() else {
+            row.unreadableReason = "opened, but not a report"
+            return row
+        }
+        row.state = .pending
+        row.receivedHour = report.receivedHour
+        row.language = report.language.rawValue
+        row.reporter = report.reporter.rawValue
+        row.what = report.what.map(\.rawValue).joined(separator: ",")
+        row.place = report.place?.rawValue
+        row.timing = report.timing?.rawValue
+        row.inDanger = report.inDanger
+        row.urgentReasons = detector.reasons(for: report).map(\.rawValue).joined(separator: ",")
+        row.sealedPayload = Data(FieldCipher.seal(json, key: inboxKey, context: inboxContext(entry.id)))
+        return row
+    }
+
+    /// Collects everything waiting in a local intake spool; acknowledges (deletes) each batch
+    /// only after the journal has committed it.
+    public func pull(
+        spool: SpoolDatabase, batchSize: Int = 2000, now: @escaping () -> Date = { Date() },
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> ImportSummary {
+        var total = ImportSummary()
+        let waiting = try spool.count()
+        var done = 0
+        while true {
+            let batch = try spool.batch(after: nil, limit: batchSize)
+            if batch.isEmpty { break }
+            total = total + (try importEnvelopes(batch, now: now()))
+            try spool.delete(ids: batch.map(\.id))
+            done += batch.count
+            progress(done, max(waiting, done))
+        }
+        return total
+    }
+
+    /// Signs a collection request with the journal's collector key.
+    public func authorize(method: String, path: String, body: [UInt8], now: Date) throws -> CollectorAuthorization {
+        guard let collectorKey else { throw JournalError.notAllowed(member: member.name, action: "pull") }
+        let timestamp = Int64(now.timeIntervalSince1970)
+        let nonce = CollectorAuthorization.newNonce()
+        let message = CollectorAuthorization.message(
+            method: method, path: path, timestamp: timestamp, nonce: nonce, body: body)
+        return CollectorAuthorization(timestamp: timestamp, nonce: nonce, signature: collectorKey.sign(message))
+    }
+
+    // MARK: Reading
+
+    /// A collected report with its content, decrypted in memory.
+    public struct InboxItem: Sendable {
+        public let record: CollectedReport
+        public let report: Report?
+    }
+
+    /// Reports received and not yet registered (and unreadable ones): urgent first, then oldest.
+    public func inbox(now: Date, includeUnreadable: Bool = true) throws -> [InboxItem] {
+        let (_, inboxKey) = try requireTriage("inbox")
+        let records = try writer.read { db in
+            try CollectedReport.filter(
+                CollectedReport.Columns.state == ReportState.pending.rawValue
+                    || (includeUnreadable && CollectedReport.Columns.state == ReportState.unreadable.rawValue)
+            ).fetchAll(db)
+        }
+        let items = try records.map { record in
+            InboxItem(record: record, report: try decrypt(record, key: inboxKey))
+        }
+        try log(.inbox, "\(items.count) listed", now: now)
+        return items.sorted(by: Self.queueOrder)
+    }
+
+    /// Urgent first (more reasons first), then oldest first; unreadable last.
+    static func queueOrder(_ a: InboxItem, _ b: InboxItem) -> Bool {
+        let ua = a.record.urgency.count, ub = b.record.urgency.count
+        if (ua > 0) != (ub > 0) { return ua > 0 }
+        if (a.report == nil) != (b.report == nil) { return a.report != nil }
+        let ha = a.record.receivedHour ?? a.record.receivedDay, hb = b.record.receivedHour ?? b.record.receivedDay
+        if ha != hb { return ha < hb }
+        return a.record.id.lexicographicallyPrecedes(b.record.id)
+    }
+
+    private func decrypt(_ record: CollectedReport, key: SecureBytes) throws -> Report? {
+        guard let sealed = record.sealedPayload else { return nil }
+        do {
+            let json = try FieldCipher.open(Array(sealed), key: key, context: Self.inboxContext(record.id))
+            return try JSONDecoder().decode(Report.self, from: Data(json))
+        } catch {
+            throw JournalError.damaged("report \(record.shortID)")
+        }
+    }
+
+    /// Finds a report by a prefix of its hex ID (at least 4 digits).
+    public func findReport(_ prefix: String) throws -> CollectedReport {
+        let prefix = prefix.lowercased()
+        guard prefix.count >= 4, prefix.allSatisfy(\.isHexDigit) else { throw JournalError.unknownReport(prefix) }
+        let all = try writer.read { db in try CollectedReport.fetchAll(db) }
+        let matches = all.filter { $0.hexID.hasPrefix(prefix) }
+        guard let first = matches.first else { throw JournalError.unknownReport(prefix) }
+        guard matches.count == 1 else { throw JournalError.ambiguousReport(prefix, matches: matches.count) }
+        return first
+    }
+
+    /// One report as the reporter wrote it; the view is logged.
+    public func show(report prefix: String, now: Date) throws -> InboxItem {
+        let (_, inboxKey) = try requireTriage("show")
+        let record = try findReport(prefix)
+        if let entryID = record.entryID {
+            let number = try writer.read { db in
+                try String.fetchOne(db, sql: "SELECT number FROM entry WHERE id = ?", arguments: [entryID])
+            }
+            throw JournalError.alreadyRegistered(report: record.shortID, number: number ?? "?")
+        }
+        guard let report = try decrypt(record, key: inboxKey) else {
+            throw JournalError.unreadableReport(record.shortID, reason: record.unreadableReason ?? "")
+        }
+        try log(.view, "report \(record.shortID)", now: now)
+        return InboxItem(record: record, report: report)
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// The signed `Authorization` header of the collection API.
+///
+/// `Authorization: Senim-Collector ts=<unix seconds>, nonce=<32 hex>, sig=<base64 Ed25519>`,
+/// where the signature covers `senim-collect-v1 \n METHOD \n PATH \n ts \n nonce \n
+/// hex(BLAKE2b-256(body))`. The intake accepts a request only if the signature verifies with
+/// the collector public key, `ts` is within five minutes of its clock, and the nonce has not
+/// been seen in that window (kept in memory only).
+public struct CollectorAuthorization: Equatable, Sendable {
+    public let timestamp: Int64
+    public let nonce: String
+    public let signature: [UInt8]
+
+    public init(timestamp: Int64, nonce: String, signature: [UInt8]) {
+        self.timestamp = timestamp
+        self.nonce = nonce
+        self.signature = signature
+    }
+
+    /// The bytes that are signed.
+    public static func message(method: String, path: String, timestamp: Int64, nonce: String, body: [UInt8])
+        -> [UInt8]
+    {
+        let digest = Sodium.genericHash(body, length: 32).map { String(format: "%02x", $0) }.joined()
+        let text = [FormatConstants.collectorSignatureContext, method, path, String(timestamp), nonce, digest]
+            .joined(separator: "\n")
+        return Array(text.utf8)
+    }
+
+    /// A fresh random nonce.
+    public static func newNonce() -> String {
+        Sodium.randomBytes(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The header value.
+    public var headerValue: String {
+        "\(FormatConstants.collectorAuthScheme) ts=\(timestamp), nonce=\(nonce), sig=\(Data(signature).base64EncodedString())"
+    }
+
+    /// Parses a header value; nil if it is not exactly this scheme's shape.
+    public init?(headerValue: String) {
+        let prefix = FormatConstants.collectorAuthScheme + " "
+        guard headerValue.hasPrefix(prefix), headerValue.utf8.count < 512 else { return nil }
+        var fields: [String: String] = [:]
+        for part in headerValue.dropFirst(prefix.count).split(separator: ",") {
+            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, fields[String(pair[0])] == nil else { return nil }
+            fields[String(pair[0])] = String(pair[1])
+        }
+        guard fields.count == 3, let ts = fields["ts"].flatMap({ Int64($0) }), let nonce = fields["nonce"],
+            nonce.utf8.count == 32, nonce.allSatisfy(\.isHexDigit),
+            let sig = fields["sig"].flatMap({ Data(base64Encoded: $0) }), sig.count == Sodium.signatureLength
+        else { return nil }
+        self.init(timestamp: ts, nonce: nonce, signature: Array(sig))
+    }
+
+    /// Whether the signature is valid for this request and key.
+    public func verifies(method: String, path: String, body: [UInt8], key: CollectorPublicKey) -> Bool {
+        Sodium.verify(
+            signature: signature,
+            message: Self.message(method: method, path: path, timestamp: timestamp, nonce: nonce, body: body),
+            publicKey: key.bytes)
+    }
+}
+
+/// The JSON bodies of the collection API.
+public enum CollectionAPI {
+    /// `POST /api/v1/collect` request.
+    public struct CollectRequest: Codable, Sendable {
+        /// Collect envelopes with IDs after this one (hex), for paging.
+        public var after: String?
+        public var limit: Int
+        public init(after: String?, limit: Int) {
+            self.after = after
+            self.limit = limit
+        }
+    }
+
+    /// One envelope in a collect response.
+    public struct Item: Codable, Sendable {
+        public var id: String
+        public var day: String
+        public var envelope: String
+        public init(id: String, day: String, envelope: String) {
+            self.id = id
+            self.day = day
+            self.envelope = envelope
+        }
+    }
+
+    /// `POST /api/v1/collect` response.
+    public struct CollectResponse: Codable, Sendable {
+        public var items: [Item]
+        public var more: Bool
+        public init(items: [Item], more: Bool) {
+            self.items = items
+            self.more = more
+        }
+    }
+
+    /// `POST /api/v1/collect/ack` request: the IDs the journal has stored durably.
+    public struct AckRequest: Codable, Sendable {
+        public var ids: [String]
+        public init(ids: [String]) { self.ids = ids }
+    }
+
+    /// `POST /api/v1/collect/ack` response.
+    public struct AckResponse: Codable, Sendable {
+        public var deleted: Int
+        public init(deleted: Int) { self.deleted = deleted }
+    }
+
+    /// Largest page of envelopes per collect request.
+    public static let maxLimit = 1000
+}
+
+extension Data {
+    /// Lowercase hex.
+    public var hexString: String { map { String(format: "%02x", $0) }.joined() }
+
+    /// Parses hex; nil if not hex of even length.
+    public init?(hex: String) {
+        guard hex.utf8.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        self.init(bytes)
+    }
+}
