@@ -211,8 +211,10 @@ public final class JournalSession {
 
     /// Urgent first (more reasons first), then oldest first; unreadable last.
     static func queueOrder(_ a: InboxItem, _ b: InboxItem) -> Bool {
-        let ua = a.record.urgency.count, ub = b.record.urgency.count
-        if (ua > 0) != (ub > 0) { return ua > 0 }
+        // Urgent first, the gravest reason first ("in danger right now" before words in the text).
+        let ua = a.record.urgency.min(), ub = b.record.urgency.min()
+        if (ua != nil) != (ub != nil) { return ua != nil }
+        if let ua, let ub, ua != ub { return ua < ub }
         if (a.report == nil) != (b.report == nil) { return a.report != nil }
         let ha = a.record.receivedHour ?? a.record.receivedDay, hb = b.record.receivedHour ?? b.record.receivedDay
         if ha != hb { return ha < hb }

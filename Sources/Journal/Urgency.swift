@@ -19,8 +19,17 @@ public struct UrgencyDetector: Sendable {
 
     /// The lists shipped with Senim.
     public static let shared: UrgencyDetector = {
-        let url = Bundle.module.resourceURL!.appendingPathComponent("Resources/urgency")
-        return try! UrgencyDetector(directory: url)
+        // Foundation on Linux treats a bundle's `Resources` folder as its resource folder.
+        let root = Bundle.module.resourceURL!
+        let candidates = [root.appendingPathComponent("urgency"), root.appendingPathComponent("Resources/urgency")]
+        guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+            fatalError("senim: the urgency word lists are missing from \(root.path); reinstall senim")
+        }
+        do {
+            return try UrgencyDetector(directory: url)
+        } catch {
+            fatalError("senim: cannot read the urgency word lists in \(url.path): \(error)")
+        }
     }()
 
     /// Loads every `*.txt` list in a folder.

@@ -24,7 +24,7 @@ public enum PassphraseReader {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .unreadableFile(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        return try readLine(from: fd)
+        return try readLine(from: fd, path: path)
     }
 
     /// Prompts on the controlling terminal with echo turned off.
@@ -43,15 +43,19 @@ public enum PassphraseReader {
         return try readLine(from: fd)
     }
 
-    private static func readLine(from fd: Int32) throws(PassphraseError) -> Passphrase {
+    /// Reads up to the first LF. With a `path`, a read error (a folder, say) is reported as
+    /// unreadable rather than taken for the end of an empty line.
+    private static func readLine(from fd: Int32, path: String? = nil) throws(PassphraseError) -> Passphrase {
+        // One byte beyond the limit, for the CR of a CR LF line ending.
         let storage = SecureBytes(count: maximumLength + 1)
         var length = 0
         var byte: UInt8 = 0
         while true {
             let n = Foundation.read(fd, &byte, 1)
             if n < 0, errno == EINTR { continue }
+            if n < 0, let path { throw .unreadableFile(path: path, reason: String(cString: strerror(errno))) }
             if n <= 0 || byte == 0x0A { break }
-            guard length < maximumLength else {
+            guard length < storage.count else {
                 byte = 0
                 throw .tooLong(max: maximumLength)
             }
@@ -64,6 +68,7 @@ public enum PassphraseReader {
             storage.withUnsafeMutableBytes { $0[length - 1] = 0 }
             length -= 1
         }
+        guard length <= maximumLength else { throw .tooLong(max: maximumLength) }
         guard length > 0 else { throw .empty }
         return Passphrase(storage: storage, length: length)
     }

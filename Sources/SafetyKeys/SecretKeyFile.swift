@@ -189,7 +189,11 @@ public struct SecretKeyFile: Equatable, Sendable {
         let parts = line.split(separator: " ")
         guard parts.count == 2 else { throw .malformed }
         guard parts[0] == FormatConstants.secretKeyTag else { throw .unsupportedTag(String(parts[0].prefix(32))) }
-        guard let data = Data(base64Encoded: String(parts[1])) else { throw .malformed }
+        // Only the canonical encoding: Foundation also accepts non-zero padding bits and a surplus '=',
+        // which would give one key several lines and break parse → serialise.
+        guard let data = Data(base64Encoded: String(parts[1])), data.base64EncodedString() == parts[1] else {
+            throw .malformed
+        }
         self.wrapped = try WrappedSecret(bytes: Array(data))
         self.label = nil
     }

@@ -6,8 +6,11 @@ import ReportFormat
 public struct SenimCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "senim",
-        abstract: "Senim triage: the safety service's keys, and (soon) its confidential incident journal.",
-        subcommands: [KeysCommand.self])
+        abstract: "Senim triage: collect sealed reports, read them, and keep the confidential incident journal.",
+        subcommands: [
+            InitCommand.self, PullCommand.self, InboxCommand.self, ShowCommand.self, RegisterCommand.self,
+            JournalCommand.self, TriageCommand.self, KeysCommand.self,
+        ])
 
     public init() {}
 

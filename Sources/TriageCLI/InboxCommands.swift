@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import Journal
+import ReportFormat
+
+/// `senim inbox`: received reports not yet registered, urgent first.
+struct InboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inbox",
+        abstract: "List received reports not yet registered: urgent first, then oldest.")
+
+    @Flag(help: "Print the list as JSON.")
+    var json = false
+
+    @OptionGroup var options: JournalOptions
+
+    func run() async throws {
+        let session = try options.unlock()
+        let now = options.now()
+        let items = try options.run { try session.inbox(now: now) }
+        if json {
+            try JSONOutput.print(items.map { InboxItemJSON($0, now: now, full: false) })
+            return
+        }
+        let p = Presentation(m: options.messages, timeZone: session.timeZone, now: now)
+        let pending = items.filter { $0.report != nil }
+        let urgent = pending.filter { !$0.record.urgency.isEmpty }.count
+        print(options.messages("inbox.summary", ["count": "\(pending.count)", "urgent": "\(urgent)"]))
+        if items.isEmpty { return }
+        print("")
+        for item in items { print(p.inboxBlock(item)) }
+        print(options.messages("inbox.next"))
+    }
+}
+
+/// `senim show ID`: one report, whole, as the reporter wrote it.
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Print a received report as the reporter wrote it.")
+
+    @Argument(help: "The report's ID (the first 4–8 hex digits are enough).")
+    var id: String
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @OptionGroup var options: JournalOptions
+
+    func run() async throws {
+        let session = try options.unlock()
+        let now = options.now()
+        let item = try options.run { try session.show(report: id, now: now) }
+        if json {
+            try JSONOutput.print(InboxItemJSON(item, now: now, full: true))
+        } else {
+            print(Presentation(m: options.messages, timeZone: session.timeZone, now: now).reportText(item))
+        }
+    }
+}
+
+/// `senim journal`: the registered entries.
+struct JournalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal",
+        abstract: "List and show journal entries.",
+        subcommands: [JournalList.self, JournalShow.self])
+}
+
+struct JournalList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List journal entries.")
+
+    @Option(help: "Only entries with this status (e.g. registered).")
+    var status: String?
+
+    @Option(help: "Only entries with this type of cruelty.")
+    var type: String?
+
+    @Option(help: "Only entries received on or after this date (YYYY-MM-DD).")
+    var from: String?
+
+    @Option(help: "Only entries received before this date (YYYY-MM-DD).")
+    var to: String?
+
+    @Flag(help: "Only urgent entries.")
+    var urgent = false
+
+    @Flag(help: "Print the list as JSON.")
+    var json = false
+
+    @OptionGroup var options: JournalOptions
+
+    static func day(_ text: String?, _ name: String) throws -> Date? {
+        guard let text else { return nil }
+        guard let date = try? Date(text + "T00:00:00Z", strategy: .iso8601) else {
+            throw ValidationError("\(name) must be a date like 2026-11-22")
+        }
+        return date
+    }
+
+    func validate() throws {
+        if let type, CrueltyType(rawValue: type) == nil {
+            throw ValidationError(
+                "unknown --type \(type); one of: \(CrueltyType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        _ = try Self.day(from, "--from")
+        _ = try Self.day(to, "--to")
+    }
+
+    func run() async throws {
+        let session = try options.unlock()
+        let now = options.now()
+        var filter = EntryFilter()
+        filter.status = status
+        filter.type = type.flatMap(CrueltyType.init(rawValue:))
+        filter.from = try Self.day(from, "--from")
+        filter.to = try Self.day(to, "--to")
+        filter.urgentOnly = urgent
+        let entries = try options.run { try session.entries(filter, now: now) }
+        if json {
+            try JSONOutput.print(entries.map { EntryJSON($0, detail: nil) })
+            return
+        }
+        let p = Presentation(m: options.messages, timeZone: session.timeZone, now: now)
+        print(options.messages("journal.summary", ["count": "\(entries.count)"]))
+        for entry in entries {
+            let mark = entry.urgentReasons.isEmpty ? " " : "!"
+            let line =
+                "\(mark) \(entry.number.padding(toLength: 12, withPad: " ", startingAt: 0)) \(p.localTime(entry.receivedAt))  "
+                + "\(p.label("status", entry.status))  \(p.labels("type", entry.crueltyTypes.map(\.rawValue)))"
+            print(line.count > 79 ? String(line.prefix(78)) + "…" : line)
+        }
+    }
+}
+
+struct JournalShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one journal entry, with its confidential fields.")
+
+    @Argument(help: "The entry number, e.g. 2026/27-001 (or 1 for this academic year's first).")
+    var number: String
+
+    @Flag(help: "Print the entry as JSON.")
+    var json = false
+
+    @OptionGroup var options: JournalOptions
+
+    func run() async throws {
+        let session = try options.unlock()
+        let now = options.now()
+        let detail = try options.run { try session.showEntry(number, now: now) }
+        if json {
+            try JSONOutput.print(EntryJSON(detail.record, detail: detail))
+        } else {
+            print(Presentation(m: options.messages, timeZone: session.timeZone, now: now).entryText(detail))
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import Journal
+import ReportFormat
+import SafetyKeys
+
+/// Options every journal command shares.
+struct JournalOptions: ParsableArguments {
+    @Option(help: "The journal folder [SENIM_JOURNAL].")
+    var journal: String?
+
+    @Option(name: .customLong("as"), help: "The member acting [SENIM_MEMBER] (default: the only member).")
+    var member: String?
+
+    @Option(help: "Read the passphrase from the first line of this file [SENIM_PASSPHRASE_FILE].")
+    var passphraseFile: String?
+
+    @OptionGroup var common: CommonOptions
+
+    var messages: Messages { common.messages }
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The journal folder, from the flag or the environment.
+    func journalDirectory() throws -> URL {
+        guard let path = journal ?? environment["SENIM_JOURNAL"] else {
+            throw CLIError(messages("error.no_journal_option"), hint: messages("hint.no_journal_option"))
+        }
+        return URL(fileURLWithPath: path)
+    }
+
+    /// The current time. `SENIM_NOW` (ISO 8601) fixes it, for tests and demonstrations only.
+    func now() -> Date {
+        environment["SENIM_NOW"].flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
+    }
+
+    /// Opens the journal and unlocks it, asking for the passphrase once if no file is given.
+    func unlock() throws -> JournalSession {
+        let m = messages
+        let journal: Journal
+        do {
+            journal = try Journal(directory: try journalDirectory())
+        } catch let error as JournalError {
+            throw JournalMessages.cliError(error, messages: m)
+        }
+        let name = member ?? environment["SENIM_MEMBER"]
+        let members = try journal.members()
+        let shownName = name ?? (members.count == 1 ? members[0].name : "")
+        let passphrase: Passphrase
+        do {
+            if let file = passphraseFile ?? environment["SENIM_PASSPHRASE_FILE"] {
+                passphrase = try PassphraseReader.read(fromFile: file)
+            } else {
+                if name == nil, members.count > 1 {
+                    throw JournalMessages.cliError(.chooseMember(members.map(\.name)), messages: m)
+                }
+                passphrase = try PassphraseReader.prompt(m("prompt.passphrase", ["member": shownName]))
+            }
+        } catch let error as PassphraseError {
+            throw PassphraseInput.cliError(error, file: passphraseFile, messages: m)
+        }
+        do {
+            return try journal.unlock(member: name, passphrase: passphrase, now: now())
+        } catch let error as JournalError {
+            throw JournalMessages.cliError(error, messages: m)
+        }
+    }
+
+    /// Runs `body`, turning journal errors into localised CLI errors.
+    func run<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as JournalError {
+            throw JournalMessages.cliError(error, messages: messages)
+        }
+    }
+}
+
+/// Localised words for journal errors.
+enum JournalMessages {
+    static func cliError(_ error: JournalError, messages m: Messages) -> CLIError {
+        switch error {
+        case .noJournal(let path): CLIError(m("error.no_journal", ["path": path]), hint: m("hint.no_journal"))
+        case .journalExists(let path):
+            CLIError(m("error.journal_exists", ["path": path]), hint: m("hint.journal_exists"))
+        case .unknownMember(let name):
+            CLIError(m("error.unknown_member", ["name": name]), hint: m("hint.unknown_member"))
+        case .chooseMember(let names):
+            CLIError(
+                m("error.choose_member"), hint: m("hint.choose_member", ["names": names.joined(separator: ", ")]))
+        case .memberExists(let name): CLIError(m("error.member_exists", ["name": name]), hint: m("hint.member_exists"))
+        case .wrongPassphrase(let name):
+            CLIError(m("error.wrong_member_passphrase", ["name": name]), hint: m("hint.wrong_passphrase"))
+        case .notAllowed(let name, let action):
+            CLIError(m("error.not_allowed", ["name": name, "action": action]), hint: m("hint.not_allowed"))
+        case .unknownReport(let id): CLIError(m("error.unknown_report", ["id": id]), hint: m("hint.unknown_report"))
+        case .ambiguousReport(let id, let count):
+            CLIError(m("error.ambiguous_report", ["id": id, "count": "\(count)"]), hint: m("hint.ambiguous_report"))
+        case .alreadyRegistered(let id, let number):
+            CLIError(
+                m("error.already_registered", ["id": id, "number": number]),
+                hint: m("hint.already_registered", ["number": number]))
+        case .unreadableReport(let id, let reason):
+            CLIError(m("error.unreadable_report", ["id": id, "reason": reason]), hint: m("hint.unreadable_report"))
+        case .unknownEntry(let number):
+            CLIError(m("error.unknown_entry", ["number": number]), hint: m("hint.unknown_entry"))
+        case .noKeyForEntry(let number):
+            CLIError(m("error.no_key_for_entry", ["number": number]), hint: m("hint.no_key_for_entry"))
+        case .damaged(let what): CLIError(m("error.damaged", ["what": what]), hint: m("hint.damaged"))
+        case .keyFile(let keyError): KeyErrorMessages.cliError(keyError, path: "", messages: m)
+        case .spool(let path, let reason):
+            CLIError(m("error.spool", ["path": path, "reason": reason]), hint: m("hint.spool"))
+        case .collection(let reason):
+            CLIError(m("error.collection", ["reason": reason]), hint: m("hint.collection"))
+        }
+    }
+}
+
+/// Printing JSON for `--json`.
+enum JSONOutput {
+    static func print(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+}

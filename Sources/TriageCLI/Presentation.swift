@@ -1,0 +1,224 @@
+import Foundation
+import Journal
+import ReportFormat
+
+/// How reports and entries are shown to a person: localised labels, local times, 80 columns.
+struct Presentation {
+    let m: Messages
+    let timeZone: TimeZone
+    let now: Date
+
+    func label(_ prefix: String, _ value: String?) -> String {
+        guard let value, !value.isEmpty else { return "—" }
+        let key = "\(prefix).\(value)"
+        let text = m(key)
+        return text == key ? value : text
+    }
+
+    func labels(_ prefix: String, _ values: [String]) -> String {
+        values.isEmpty ? "—" : values.map { label(prefix, $0) }.joined(separator: ", ")
+    }
+
+    /// `22.11 08:00` in the school's time zone.
+    func localTime(_ stamp: String?) -> String {
+        guard let stamp, let date = JournalClock.date(stamp) else { return stamp ?? "—" }
+        let formatter = DateFormatter()
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "dd.MM.yyyy HH:mm"
+        return formatter.string(from: date)
+    }
+
+    /// `3 h ago`, `2 d ago`.
+    func ago(_ stamp: String?) -> String {
+        guard let stamp, let date = JournalClock.date(stamp) else { return "" }
+        let minutes = max(0, Int(now.timeIntervalSince(date) / 60))
+        if minutes < 60 { return m("time.minutes_ago", ["n": "\(minutes)"]) }
+        if minutes < 48 * 60 { return m("time.hours_ago", ["n": "\(minutes / 60)"]) }
+        return m("time.days_ago", ["n": "\(minutes / 1440)"])
+    }
+
+    /// The first line of a text, cut to `width` characters.
+    static func firstLine(_ text: String, width: Int) -> String {
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return trimmed.count <= width ? trimmed : String(trimmed.prefix(width - 1)) + "…"
+    }
+
+    func urgency(_ reasons: [UrgencyReason]) -> String {
+        reasons.map { label("urgency", $0.rawValue) }.joined(separator: "; ")
+    }
+
+    /// An inbox line block: three lines per report, within 80 columns.
+    func inboxBlock(_ item: JournalSession.InboxItem, index: Int? = nil) -> String {
+        let record = item.record
+        let mark = record.urgency.isEmpty ? " " : "!"
+        let number = index.map { String(format: "%2d ", $0) } ?? ""
+        guard let report = item.report else {
+            return "\(number)\(mark) \(record.shortID)  \(record.receivedDay)  \(m("inbox.unreadable"))\n"
+                + "     \(record.unreadableReason ?? "")\n"
+        }
+        var text = "\(number)\(mark) \(record.shortID)  \(localTime(report.receivedHour)) (\(ago(report.receivedHour)))"
+        text += "  \(report.language.rawValue)  \(label("reporter", report.reporter.rawValue))\n"
+        text += "     \(labels("concern", report.what.map(\.rawValue))) · \(label("place", report.place?.rawValue))\n"
+        if !record.urgency.isEmpty { text += "     \(m("inbox.urgent")): \(urgency(record.urgency))\n" }
+        text += "     «\(Self.firstLine(report.text, width: 68))»\n"
+        return text
+    }
+
+    /// A whole report as the reporter wrote it.
+    func reportText(_ item: JournalSession.InboxItem) -> String {
+        guard let report = item.report else { return "" }
+        let record = item.record
+        var lines: [String] = []
+        lines.append("\(m("report.heading")) \(record.shortID)")
+        if !record.urgency.isEmpty { lines.append("!! \(m("inbox.urgent")): \(urgency(record.urgency))") }
+        lines.append("\(m("field.received")): \(localTime(report.receivedHour)) (\(ago(report.receivedHour)))")
+        lines.append("\(m("field.language")): \(report.language.rawValue)")
+        lines.append("\(m("field.reporter")): \(label("reporter", report.reporter.rawValue))")
+        lines.append("\(m("field.what")): \(labels("concern", report.what.map(\.rawValue)))")
+        lines.append("\(m("field.where")): \(label("place", report.place?.rawValue))")
+        lines.append("\(m("field.when")): \(label("timing", report.timing?.rawValue))")
+        lines.append("\(m("field.danger")): \(report.inDanger ? m("answer.yes") : m("answer.no"))")
+        lines.append("\(m("field.class")): \(report.classOrGrade ?? "—")")
+        lines.append("\(m("field.names")): \(report.names ?? "—")")
+        lines.append("\(m("field.contact")): \(report.contact ?? m("report.anonymous"))")
+        lines.append("")
+        lines.append("\(m("field.words")):")
+        lines.append(report.text)
+        return lines.joined(separator: "\n")
+    }
+
+    /// A journal entry, with its decrypted fields.
+    func entryText(_ detail: EntryDetail) -> String {
+        let r = detail.record
+        var lines: [String] = []
+        lines.append("\(m("entry.heading")) \(r.number)")
+        if !r.urgentReasons.isEmpty {
+            let reasons = r.urgentReasons.split(separator: ",").compactMap { UrgencyReason(rawValue: String($0)) }
+            lines.append("!! \(m("inbox.urgent")): \(urgency(reasons))")
+        }
+        lines.append("\(m("field.status")): \(label("status", r.status))")
+        lines.append("\(m("field.received")): \(localTime(r.receivedAt))")
+        lines.append("\(m("field.registered")): \(localTime(r.registeredAt)) · \(detail.registeredBy)")
+        lines.append("\(m("field.channel")): \(label("channel", r.channel.rawValue))")
+        lines.append("\(m("field.reporter")): \(label("reporter", r.reporterRole.rawValue))")
+        lines.append("\(m("field.types")): \(labels("type", r.crueltyTypes.map(\.rawValue)))")
+        lines.append("\(m("field.where")): \(label("place", r.place))")
+        lines.append("\(m("field.when")): \(label("timing", r.occurred))")
+        lines.append(
+            "\(m("field.counts")): \(m("counts", ["victims": "\(r.victims)", "aggressors": "\(r.aggressors)", "witnesses": "\(r.witnesses)"]))"
+        )
+        lines.append("\(m("field.aggressor_kind")): \(label("aggressor", r.aggressorKind.rawValue))")
+        lines.append("\(m("field.danger")): \(r.inDanger ? m("answer.yes") : m("answer.no"))")
+        lines.append("\(m("field.class")): \(detail.fields[.classOrGrade] ?? "—")")
+        lines.append("\(m("field.names")): \(detail.fields[.names] ?? "—")")
+        lines.append("\(m("field.contact")): \(detail.fields[.contact] ?? "—")")
+        lines.append("\(m("field.summary")): \(detail.fields[.summary] ?? "—")")
+        lines.append("")
+        lines.append("\(m("field.words")):")
+        lines.append(detail.fields[.words] ?? "")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// JSON shapes printed with `--json`.
+struct InboxItemJSON: Encodable {
+    let id: String
+    let shortID: String
+    let state: String
+    let receivedDay: String
+    let receivedHour: String?
+    let hoursAgo: Int?
+    let language: String?
+    let reporter: String?
+    let what: [String]
+    let place: String?
+    let timing: String?
+    let inDanger: Bool?
+    let urgent: [String]
+    let firstLine: String?
+    let text: String?
+    let classOrGrade: String?
+    let names: String?
+    let contact: String?
+    let unreadableReason: String?
+
+    init(_ item: JournalSession.InboxItem, now: Date, full: Bool) {
+        let r = item.record
+        id = r.hexID
+        shortID = r.shortID
+        state = r.state.rawValue
+        receivedDay = r.receivedDay
+        receivedHour = item.report?.receivedHour
+        hoursAgo = item.report.flatMap { JournalClock.date($0.receivedHour) }.map {
+            Int(now.timeIntervalSince($0) / 3600)
+        }
+        language = item.report?.language.rawValue
+        reporter = item.report?.reporter.rawValue
+        what = item.report?.what.map(\.rawValue) ?? []
+        place = item.report?.place?.rawValue
+        timing = item.report?.timing?.rawValue
+        inDanger = item.report?.inDanger
+        urgent = r.urgency.map(\.rawValue)
+        firstLine = item.report.map { Presentation.firstLine($0.text, width: 80) }
+        text = full ? item.report?.text : nil
+        classOrGrade = full ? item.report?.classOrGrade : nil
+        names = full ? item.report?.names : nil
+        contact = full ? item.report?.contact : nil
+        unreadableReason = r.unreadableReason
+    }
+}
+
+struct EntryJSON: Encodable {
+    let number: String
+    let academicYear: String
+    let status: String
+    let channel: String
+    let reporterRole: String
+    let types: [String]
+    let place: String?
+    let occurred: String?
+    let victims: Int
+    let aggressors: Int
+    let witnesses: Int
+    let aggressorKind: String
+    let inDanger: Bool
+    let urgent: [String]
+    let receivedAt: String
+    let registeredAt: String
+    let registeredBy: String?
+    let riskLevel: String?
+    let report: String?
+    let words: String?
+    let summary: String?
+    let classOrGrade: String?
+    let names: String?
+    let contact: String?
+
+    init(_ r: EntryRecord, detail: EntryDetail?) {
+        number = r.number
+        academicYear = r.academicYear
+        status = r.status
+        channel = r.channel.rawValue
+        reporterRole = r.reporterRole.rawValue
+        types = r.crueltyTypes.map(\.rawValue)
+        place = r.place
+        occurred = r.occurred
+        victims = r.victims
+        aggressors = r.aggressors
+        witnesses = r.witnesses
+        aggressorKind = r.aggressorKind.rawValue
+        inDanger = r.inDanger
+        urgent = r.urgentReasons.split(separator: ",").map(String.init)
+        receivedAt = r.receivedAt
+        registeredAt = r.registeredAt
+        registeredBy = detail?.registeredBy
+        riskLevel = r.riskLevel
+        report = r.reportID.map { $0.prefix(4).hexString }
+        words = detail?.fields[.words]
+        summary = detail?.fields[.summary]
+        classOrGrade = detail?.fields[.classOrGrade]
+        names = detail?.fields[.names]
+        contact = detail?.fields[.contact]
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Journal
+import ReportFormat
+
+/// `senim triage`: the lead's working session — unlock once, then the queue.
+struct TriageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "triage",
+        abstract: "Work the queue: unlock once, open reports (urgent first), register them, quit.",
+        discussion: "Keyboard only; fits a plain 80×24 terminal. Messages in --lang kk, ru or en (default: the locale)."
+    )
+
+    @OptionGroup var options: JournalOptions
+
+    /// Reports shown on one screen.
+    static let pageSize = 12
+
+    func run() async throws {
+        let m = options.messages
+        let session = try options.unlock()
+        let prompter = Prompter(m: m)
+        var notice: String?
+        while true {
+            let now = options.now()
+            let items = try options.run { try session.inbox(now: now, includeUnreadable: false) }
+            let p = Presentation(m: m, timeZone: session.timeZone, now: now)
+            clear()
+            let urgent = items.filter { !$0.record.urgency.isEmpty }.count
+            print(m("triage.header", ["member": session.member.name]))
+            print(m("inbox.summary", ["count": "\(items.count)", "urgent": "\(urgent)"]))
+            print(String(repeating: "─", count: 78))
+            for (index, item) in items.prefix(Self.pageSize).enumerated() {
+                print(queueLine(item, index: index + 1, p: p))
+            }
+            if items.count > Self.pageSize {
+                print(m("triage.more", ["count": "\(items.count - Self.pageSize)"]))
+            }
+            if items.isEmpty { print(m("triage.empty")) }
+            print(String(repeating: "─", count: 78))
+            if let notice { print(notice) }
+            notice = nil
+            guard let answer = prompter.line(m("triage.prompt"))?.trimmingCharacters(in: .whitespaces) else { return }
+            switch answer.lowercased() {
+            case "q", "quit", m("triage.key_quit"):
+                return
+            case "", "r", m("triage.key_refresh"):
+                continue
+            default:
+                guard let n = Int(answer), (1...min(items.count, Self.pageSize)).contains(n) else {
+                    notice = m("prompt.invalid")
+                    continue
+                }
+                if let done = try openReport(items[n - 1], session: session, prompter: prompter) {
+                    notice = done
+                }
+            }
+        }
+    }
+
+    func queueLine(_ item: JournalSession.InboxItem, index: Int, p: Presentation) -> String {
+        guard let report = item.report else { return "" }
+        let mark = item.record.urgency.isEmpty ? " " : "!"
+        let start =
+            "\(String(format: "%2d", index)) \(mark) \(item.record.shortID) \(p.localTime(report.receivedHour)) "
+        let rest = "\(report.language.rawValue) \(p.labels("concern", report.what.map(\.rawValue)))"
+        let line = start + rest
+        return line.count > 78 ? String(line.prefix(77)) + "…" : line
+    }
+
+    /// Shows one report and offers to register it; returns a notice for the queue screen.
+    func openReport(_ item: JournalSession.InboxItem, session: JournalSession, prompter: Prompter) throws -> String? {
+        let m = options.messages
+        let now = options.now()
+        let shown = try options.run { try session.show(report: item.record.hexID, now: now) }
+        let p = Presentation(m: m, timeZone: session.timeZone, now: now)
+        clear()
+        print(p.reportText(shown))
+        print(String(repeating: "─", count: 78))
+        while true {
+            guard let answer = prompter.line(m("triage.report_prompt"))?.trimmingCharacters(in: .whitespaces) else {
+                return nil
+            }
+            switch answer.lowercased() {
+            case "b", "", m("triage.key_back"):
+                return nil
+            case "g", m("triage.key_register"):
+                var registration = Registration(report: shown.report!)
+                clear()
+                print(m("triage.registering", ["id": shown.record.shortID]))
+                RegistrationDialogue(prompter: prompter, p: p).run(&registration, askChannel: false)
+                if registration.types.isEmpty {
+                    print(m("error.no_types"))
+                    continue
+                }
+                guard prompter.confirm(m("triage.confirm_register")) else { return m("triage.not_registered") }
+                let detail = try options.run {
+                    try session.register(report: shown.record.hexID, registration, now: now)
+                }
+                return m("register.done", ["number": detail.record.number])
+            default:
+                print(m("prompt.invalid"))
+            }
+        }
+    }
+
+    func clear() {
+        if isatty(STDOUT_FILENO) == 1 { FileHandle.standardOutput.write(Data("\u{1B}[2J\u{1B}[H".utf8)) }
+    }
+}
