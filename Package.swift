@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "senim-intake", targets: ["senim-intake"]),
         .executable(name: "senim", targets: ["senim"]),
+        .executable(name: "senim-bench", targets: ["senim-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -73,6 +74,13 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .executableTarget(name: "senim", dependencies: ["TriageCLI"]),
+        .executableTarget(
+            name: "senim-bench",
+            dependencies: [
+                "Journal", "Spool", "ReportFormat", "SafetyKeys",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["ReportFormat", "SafetyKeys"],
@@ -92,6 +100,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TriageCLITests", dependencies: ["TriageCLI", "TestSupport"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "Spool", "TestSupport"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "Spool", "TestSupport", "SafetyKeys", "ReportFormat"]),
     ]
 )

@@ -92,7 +92,7 @@ public final class JournalDatabase: Sendable {
                         id BLOB PRIMARY KEY NOT NULL,
                         received_day TEXT NOT NULL,
                         received_hour TEXT,
-                        envelope BLOB NOT NULL,
+                        envelope BLOB,
                         state TEXT NOT NULL,
                         unreadable_reason TEXT,
                         language TEXT,

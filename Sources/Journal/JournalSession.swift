@@ -121,9 +121,17 @@ public final class JournalSession {
             state: .unreadable, unreadableReason: nil, language: nil, reporter: nil, what: nil, place: nil,
             timing: nil, inDanger: nil, urgentReasons: "", sealedPayload: nil, entryID: nil, pulledAt: stamp)
         let report: Report
+        let json: [UInt8]
         do {
             let envelope = try Envelope(parsing: entry.envelope)
-            report = try serviceKey.open(envelope)
+            var padded = try serviceKey.openPayloadBytes(envelope)
+            defer { padded.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+            do {
+                json = try Report.json(paddedPayload: padded)
+                report = try Report(json: json)
+            } catch {
+                throw OpenError.payload(error)
+            }
         } catch let error as EnvelopeError {
             row.unreadableReason = "not an envelope: \(error)"
             return row
@@ -138,11 +146,8 @@ public final class JournalSession {
             row.unreadableReason = "\(error)"
             return row
         }
-        guard let json = try? report.jsonBytes() else {
-            row.unreadableReason = "opened, but not a report"
-            return row
-        }
         row.state = .pending
+        row.envelope = nil
         row.receivedHour = report.receivedHour
         row.language = report.language.rawValue
         row.reporter = report.reporter.rawValue

@@ -52,7 +52,9 @@ public struct CollectedReport: Codable, Equatable, Sendable, FetchableRecord, Pe
     public var id: Data
     public var receivedDay: String
     public var receivedHour: String?
-    public var envelope: Data
+    /// The envelope as it arrived, kept only while it could not be opened: once a report is
+    /// readable its content lives re-encrypted under the inbox key.
+    public var envelope: Data?
     public var state: ReportState
     public var unreadableReason: String?
     public var language: String?

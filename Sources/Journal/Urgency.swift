@@ -10,12 +10,15 @@ import ReportFormat
 /// matches only itself; a phrase (with spaces) matches the same words in order.
 public struct UrgencyDetector: Sendable {
     struct Pattern: Sendable {
-        /// Each word, and whether it must match exactly (written with a trailing `$`).
-        let words: [(String, Bool)]
+        /// Each word as lowercased scalars, and whether it must match exactly (a trailing `$`).
+        let words: [([UInt32], Bool)]
         let reason: UrgencyReason
     }
 
     let patterns: [Pattern]
+    /// Patterns by the first two scalars of their first word (one for one-letter words),
+    /// so each word of a text is checked against a handful of patterns, not all of them.
+    let index: [UInt64: [Int]]
 
     /// The lists shipped with Senim.
     public static let shared: UrgencyDetector = {
@@ -55,37 +58,96 @@ public struct UrgencyDetector: Sendable {
                     continue
                 }
                 guard let reason else { continue }
-                let words = line.split(separator: " ").flatMap { token -> [(String, Bool)] in
+                let words = line.split(separator: " ").flatMap { token -> [([UInt32], Bool)] in
                     let exact = token.hasSuffix("$")
-                    return Self.words(String(exact ? token.dropLast() : token)).map { ($0, exact) }
+                    let text = Scalars(String(exact ? token.dropLast() : token))
+                    return text.words.map { (Array(text.scalars[$0]), exact) }
                 }
                 if !words.isEmpty { patterns.append(Pattern(words: words, reason: reason)) }
             }
         }
         self.patterns = patterns
+        var index: [UInt64: [Int]] = [:]
+        for (position, pattern) in patterns.enumerated() {
+            let first = pattern.words[0].0
+            index[Self.key(first[...], length: min(2, first.count)), default: []].append(position)
+        }
+        self.index = index
     }
 
-    /// Lowercased words of a text (letters and digits only).
-    static func words(_ text: String) -> [String] {
-        text.lowercased().replacingOccurrences(of: "ё", with: "е")
-            .split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+    /// The index key of a word: its first one or two scalars.
+    static func key(_ word: ArraySlice<UInt32>, length: Int) -> UInt64 {
+        let first = UInt64(word[word.startIndex])
+        if length == 1 { return first }
+        return first << 21 | UInt64(word[word.startIndex + 1]) | 1 << 63
+    }
+
+    /// A text as lowercased Unicode scalars (ё read as е) and the ranges of its words.
+    ///
+    /// Pull runs this over every report it collects, so it works on scalars through lookup
+    /// tables for the Latin and Cyrillic blocks (Kazakh letters included) and makes no string
+    /// per word; grapheme-level `String` handling cost more than opening the sealed box.
+    struct Scalars {
+        var scalars: [UInt32] = []
+        var words: [Range<Int>] = []
+
+        static let tableSize = 0x530
+        static let lower: [UInt32] = (0..<UInt32(tableSize)).map { value in
+            guard let scalar = Unicode.Scalar(value) else { return value }
+            let mapped = scalar.properties.lowercaseMapping.unicodeScalars
+            let lowered = mapped.count == 1 ? mapped.first!.value : value
+            return lowered == 0x451 ? 0x435 : lowered
+        }
+        static let isWord: [Bool] = (0..<UInt32(tableSize)).map { value in
+            guard let scalar = Unicode.Scalar(value) else { return false }
+            return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        }
+
+        init(_ text: String) {
+            scalars.reserveCapacity(text.utf8.count)
+            var start: Int?
+            for scalar in text.unicodeScalars {
+                let value = scalar.value
+                let word: Bool
+                let lowered: UInt32
+                if value < UInt32(Self.tableSize) {
+                    word = Self.isWord[Int(value)]
+                    lowered = Self.lower[Int(value)]
+                } else {
+                    word = scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                    let mapped = scalar.properties.lowercaseMapping.unicodeScalars
+                    lowered = mapped.count == 1 ? mapped.first!.value : value
+                }
+                if word {
+                    if start == nil { start = scalars.count }
+                    scalars.append(lowered)
+                } else if let begun = start {
+                    words.append(begun..<scalars.count)
+                    start = nil
+                }
+            }
+            if let begun = start { words.append(begun..<scalars.count) }
+        }
     }
 
     /// The word-list reasons a text raises.
     public func reasons(in text: String) -> Set<UrgencyReason> {
-        let words = Self.words(text)
+        let parsed = Scalars(text)
+        let scalars = parsed.scalars
+        let words = parsed.words
         var found: Set<UrgencyReason> = []
-        guard !words.isEmpty else { return found }
-        for pattern in patterns where !found.contains(pattern.reason) {
-            let n = pattern.words.count
-            guard words.count >= n else { continue }
-            for start in 0...(words.count - n)
-            where (0..<n).allSatisfy({ index in
-                let (word, exact) = pattern.words[index]
-                return exact ? words[start + index] == word : words[start + index].hasPrefix(word)
-            }) {
-                found.insert(pattern.reason)
-                break
+        for start in words.indices {
+            let word = scalars[words[start]]
+            var candidates = index[Self.key(word, length: 1)] ?? []
+            if word.count > 1, let more = index[Self.key(word, length: 2)] { candidates += more }
+            for position in candidates {
+                let pattern = patterns[position]
+                guard !found.contains(pattern.reason), start + pattern.words.count <= words.count else { continue }
+                let matches = pattern.words.enumerated().allSatisfy { offset, part in
+                    let candidate = scalars[words[start + offset]]
+                    return part.1 ? candidate.elementsEqual(part.0) : candidate.starts(with: part.0)
+                }
+                if matches { found.insert(pattern.reason) }
             }
         }
         return found

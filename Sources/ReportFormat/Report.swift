@@ -137,12 +137,22 @@ extension Report {
 
     /// Decodes a padded payload (the plaintext of a sealed box).
     public init(paddedPayload: [UInt8]) throws(PayloadError) {
+        try self.init(json: try Self.json(paddedPayload: paddedPayload))
+    }
+
+    /// The JSON inside a padded payload.
+    public static func json(paddedPayload: [UInt8]) throws(PayloadError) -> [UInt8] {
         guard FormatConstants.paddingBuckets.contains(paddedPayload.count) else {
             throw .notABucket(paddedPayload.count)
         }
         guard let json = Sodium.unpad(paddedPayload, blockSize: paddedPayload.count) else {
             throw .badPadding
         }
+        return json
+    }
+
+    /// Decodes payload JSON, checking the schema version.
+    public init(json: [UInt8]) throws(PayloadError) {
         struct Schema: Decodable { let v: Int }
         guard let schema = try? JSONDecoder().decode(Schema.self, from: Data(json)) else {
             throw .malformedJSON

@@ -54,7 +54,11 @@ public final class SpoolDatabase: Sendable {
 
     /// Opens (creating if needed) the spool at `path` and migrates it.
     public convenience init(path: String) throws {
-        try self.init(writer: DatabasePool(path: path, configuration: Self.configuration()))
+        let pool = try DatabasePool(path: path, configuration: Self.configuration())
+        // GRDB turns WAL on after `prepareDatabase` and sets the writer to synchronous=NORMAL,
+        // which can lose the last commits in a power cut: set FULL again on the only writing connection.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try self.init(writer: pool)
         // The spool, its WAL and its shared-memory file are for this user alone.
         for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
     }
