@@ -92,7 +92,11 @@ extension JournalSession {
     /// entry with the next number of the academic year. Returns the entry.
     public func register(report prefix: String?, _ registration: Registration, now: Date) throws -> EntryDetail {
         guard member.role.triages else { throw JournalError.notAllowed(member: member.name, action: "register") }
-        var urgency: [UrgencyReason] = []
+        // What the lead records counts as much as what the reporter answered: an entry marked
+        // "in danger" or "sexual" must be urgent even when the form did not say so.
+        var reasons: Set<UrgencyReason> = []
+        if registration.inDanger { reasons.insert(.dangerNow) }
+        if registration.types.contains(.sexual) { reasons.insert(.sexualViolence) }
         var reportID: Data?
         if let prefix {
             let record = try findReport(prefix)
@@ -105,14 +109,12 @@ extension JournalSession {
             guard record.state == .pending else {
                 throw JournalError.unreadableReport(record.shortID, reason: record.unreadableReason ?? "")
             }
-            urgency = record.urgency
+            reasons.formUnion(record.urgency)
             reportID = record.id
         } else {
-            var reasons = UrgencyDetector.shared.reasons(in: registration.words)
-            if registration.inDanger { reasons.insert(.dangerNow) }
-            if registration.types.contains(.sexual) { reasons.insert(.sexualViolence) }
-            urgency = reasons.sorted()
+            reasons.formUnion(UrgencyDetector.shared.reasons(in: registration.words))
         }
+        let urgency = reasons.sorted()
         let year = AcademicYear(containing: registration.receivedAt, timeZone: timeZone)
         let dataKey = randomSecretKey()
         let readers = try journal.members().filter { $0.role.readsAllEntries || $0.id == member.id }
