@@ -100,6 +100,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TriageCLITests", dependencies: ["TriageCLI", "TestSupport"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "Spool", "TestSupport", "SafetyKeys", "ReportFormat"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "IntakeServer", "Journal", "TestSupport", "ReportFormat",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "JournalTests", dependencies: ["Journal", "Spool", "TestSupport", "SafetyKeys", "ReportFormat"]
+        ),
     ]
 )

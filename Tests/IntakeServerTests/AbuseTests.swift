@@ -1,0 +1,261 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import IntakeServer
+import ReportFormat
+import TestSupport
+import Testing
+
+@Suite struct BodyLimits {
+    @Test func aFormBodyOverTheLimitIsRefusedAndNothingStored() async throws {
+        let intake = try await Intake.make { $0.maxBodyBytes = 2048 }
+        var fields = Sample.ru.fields
+        fields.set("text", String(repeating: "ж", count: 400))
+        let body = fields.encoded
+        #expect(body.utf8.count > 2048)
+        let response = try await intake.test { client in
+            try await client.post("/report", body: body, contentType: formContentType, headers: [.acceptLanguage: "ru"])
+        }
+        #expect(response.status == .contentTooLarge)
+        #expect(htmlLanguage(of: response.text) == "ru")
+        #expect(response.text.contains(try WebText.html("status.413.title", .ru)))
+        #expect(try intake.spool.count() == 0)
+    }
+
+    @Test func aBodyOfExactlyTheLimitIsAccepted() async throws {
+        let limit = 2048
+        let intake = try await Intake.make { $0.maxBodyBytes = limit }
+        var fields = Sample.en.fields
+        fields.append("padding", "")
+        let padding = String(repeating: "p", count: limit - fields.encoded.utf8.count)
+        fields.set("padding", padding)
+        #expect(fields.encoded.utf8.count == limit)
+        let response = try await intake.test { [fields] client in try await client.postForm(fields) }
+        #expect(response.status == .ok)
+        #expect(try intake.spool.count() == 1)
+    }
+
+    @Test func aJSONBodyOverTheLimitIsRefusedInJSON() async throws {
+        let intake = try await Intake.make { $0.maxBodyBytes = 1024 }
+        let json = "{\"text\":\"\(String(repeating: "x", count: 2000))\"}"
+        let response = try await intake.test { client in
+            try await client.postJSON(json, headers: [.acceptLanguage: "en"])
+        }
+        #expect(response.status == .contentTooLarge)
+        #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+        let body = try response.json()
+        #expect(body["status"] as? String == "error")
+        #expect(body["message"] as? String == (try WebText.raw("status.413.message", .en)))
+        #expect(try intake.spool.count() == 0)
+    }
+}
+
+@Suite struct ContentTypes {
+    @Test(arguments: ["text/plain", "multipart/form-data; boundary=x", nil, "application/json"] as [String?])
+    func theFormRouteTakesOnlyURLEncodedBodies(contentType: String?) async throws {
+        let intake = try await Intake.make()
+        let response = try await intake.test { client in
+            try await client.post("/report?lang=en", body: Sample.en.fields.encoded, contentType: contentType)
+        }
+        #expect(response.status == .unsupportedMediaType)
+        #expect(htmlLanguage(of: response.text) == "en")
+        #expect(response.text.contains(try WebText.html("status.415.title", .en)))
+        #expect(try intake.spool.count() == 0)
+    }
+
+    @Test func theFormMediaTypeIsMatchedWithoutRegardToCaseOrParameters() async throws {
+        let intake = try await Intake.make()
+        let response = try await intake.test { client in
+            try await client.post(
+                "/report", body: Sample.kk.fields.encoded,
+                contentType: "Application/X-WWW-Form-URLEncoded; charset=UTF-8")
+        }
+        #expect(response.status == .ok)
+        #expect(try intake.spool.count() == 1)
+    }
+
+    @Test(arguments: ["text/plain", "multipart/form-data; boundary=x", nil, formContentType] as [String?])
+    func theAPITakesOnlyJSON(contentType: String?) async throws {
+        let intake = try await Intake.make()
+        let response = try await intake.test { client in
+            try await client.post(
+                "/api/v1/reports", body: Probe.validJSON, contentType: contentType, headers: [.acceptLanguage: "kk"])
+        }
+        #expect(response.status == .unsupportedMediaType)
+        #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+        let body = try response.json()
+        #expect(body["status"] as? String == "error")
+        #expect(body["message"] as? String == (try WebText.raw("status.415.message", .kk)))
+        #expect(try intake.spool.count() == 0)
+    }
+}
+
+@Suite struct MalformedForms {
+    /// Each case is the tail of a form whose other fields make a complete, valid report.
+    static let cases: [(String, String)] = [
+        ("invalid UTF-8", "text=%FF%FE"),
+        ("overlong encoding", "text=%C0%AF"),
+        ("encoded surrogate", "text=%ED%A0%80"),
+        ("bad percent escape", "text=%G1"),
+        ("truncated percent escape", "text=abc%4"),
+        ("invalid UTF-8 in a name", "text=ok&%FF=1"),
+        ("too many fields", "text=ok&" + Array(repeating: "x=1", count: 200).joined(separator: "&")),
+        ("repeated text", "text=one&text=two"),
+        ("repeated contact", "text=ok&contact=a&contact=b"),
+    ]
+
+    @Test(arguments: cases)
+    func anUnreadableFormIsALocalisedBadRequestAndNothingIsStored(name: String, tail: String) async throws {
+        let payload = "\(Self.validHead.encoded)&\(tail)"
+        let intake = try await Intake.make()
+        let response = try await intake.test { client in
+            try await client.post("/report?lang=ru", body: payload, contentType: formContentType)
+        }
+        #expect(response.status == .badRequest, "\(name)")
+        #expect(htmlLanguage(of: response.text) == "ru")
+        #expect(response.text.contains(try WebText.html("status.400.title", .ru)))
+        #expect(try intake.spool.count() == 0)
+    }
+
+    /// A valid report without its text, contact and language.
+    static var validHead: FormFields {
+        var fields = Sample.en.fields
+        for name in ["text", "contact", "lang"] { fields.remove(name) }
+        return fields
+    }
+
+    @Test func theSameFormWithoutADefectIsAccepted() async throws {
+        let intake = try await Intake.make()
+        let response = try await intake.test { client in
+            try await client.post(
+                "/report?lang=ru", body: "\(Self.validHead.encoded)&text=ok&contact=a", contentType: formContentType)
+        }
+        #expect(response.status == .ok)
+        #expect(htmlLanguage(of: response.text) == "ru")
+        #expect(try intake.spool.count() == 1)
+    }
+
+    @Test func twoHundredFieldsAreStillAForm() async throws {
+        var fields = Sample.en.fields
+        while fields.pairs.count < URLEncodedForm.maxFields { fields.append("x", "1") }
+        let intake = try await Intake.make()
+        let response = try await intake.test { [fields] client in try await client.postForm(fields) }
+        #expect(response.status == .ok)
+        #expect(try intake.spool.count() == 1)
+    }
+}
+
+@Suite struct FormDecoding {
+    @Test func pairsAreDecodedInOrder() throws {
+        let pairs = try URLEncodedForm.decode(Array("a=1&b=x+y%2B%26&a=&flag&=v&&".utf8))
+        #expect(pairs.map(\.name) == ["a", "b", "a", "flag", ""])
+        #expect(pairs.map(\.value) == ["1", "x y+&", "", "", "v"])
+    }
+
+    @Test func multibyteTextSurvives() throws {
+        let text = "Сәлем, мир 😢\r\nнов"
+        let pairs = try URLEncodedForm.decode(Array("t=\(FormFields.encode(text))".utf8))
+        #expect(pairs.first?.value == text)
+        let raw = try URLEncodedForm.decode(Array("t=Сәлем".utf8))
+        #expect(raw.first?.value == "Сәлем")
+    }
+
+    @Test(arguments: [
+        ("%FF%FE", FormDecodingError.invalidUTF8),
+        ("%C0%AF", .invalidUTF8),
+        ("%E0%80%AF", .invalidUTF8),
+        ("%ED%A0%80", .invalidUTF8),
+        ("%F4%90%80%80", .invalidUTF8),
+        ("%G1", .invalidPercentEncoding),
+        ("%1", .invalidPercentEncoding),
+        ("%", .invalidPercentEncoding),
+    ])
+    func malformedBytesAreRefused(value: String, error: FormDecodingError) {
+        #expect(throws: error) { try URLEncodedForm.decode(Array("text=\(value)".utf8)) }
+        #expect(throws: error) { try URLEncodedForm.decode(Array("\(value)=text".utf8)) }
+    }
+
+    @Test func theFieldCountIsBounded() throws {
+        let limit = URLEncodedForm.maxFields
+        let atLimit = Array(repeating: "x=1", count: limit).joined(separator: "&")
+        #expect(try URLEncodedForm.decode(Array(atLimit.utf8)).count == limit)
+        #expect(throws: FormDecodingError.tooManyFields(limit: limit)) {
+            try URLEncodedForm.decode(Array((atLimit + "&y=2").utf8))
+        }
+    }
+}
+
+@Suite struct Honeypot {
+    @Test(arguments: Language.allCases)
+    func aFilledHoneypotIsThankedAndForgotten(language: Language) async throws {
+        var fields = Sample.of(language).fields
+        fields.set("website", "http://spam")
+        let intake = try await Intake.make()
+        let response = try await intake.test { [fields] client in try await client.postForm(fields) }
+        #expect(response.status == .ok)
+        #expect(htmlLanguage(of: response.text) == language.rawValue)
+        #expect(response.text.contains(try WebText.html("received_title", language)))
+        #expect(try intake.spool.count() == 0)
+    }
+
+    @Test func anEmptyHoneypotIsAPerson() async throws {
+        let intake = try await Intake.make()
+        _ = try await intake.test { client in try await client.postForm(Sample.kk.fields) }
+        #expect(try intake.spool.count() == 1)
+    }
+}
+
+@Suite struct GlobalFloodCap {
+    @Test(arguments: Language.allCases)
+    func theThirdReportOverTheCapIsRefusedInTheReportersLanguage(language: Language) async throws {
+        let intake = try await Intake.make {
+            $0.globalPerMinute = 2
+            $0.perClientPerMinute = 2
+        }
+        let fields = Sample.of(language).fields
+        let headers: HTTPFields = [.acceptLanguage: language.rawValue]
+        let statuses = try await intake.test { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<2 { statuses.append(try await client.postForm(fields, headers: headers).status) }
+            let third = try await client.postForm(fields, headers: headers)
+            #expect(htmlLanguage(of: third.text) == language.rawValue)
+            #expect(third.text.contains(try WebText.html("status.429.title", language)))
+            statuses.append(third.status)
+            return statuses
+        }
+        #expect(statuses == [.ok, .ok, .tooManyRequests])
+        #expect(try intake.spool.count() == 2)
+    }
+
+    @Test func theReportFormSendsItsLanguageWhereARefusalBeforeTheBodyCanSeeIt() async throws {
+        // A reporter who picked Russian on a Kazakh phone must get the refusal in Russian, though the
+        // intake answers 429 without reading the body that carries the form's hidden language field.
+        let intake = try await Intake.make { $0.globalPerMinute = 1 }
+        let kazakhPhone: HTTPFields = [.acceptLanguage: "kk-KZ,kk;q=0.9"]
+        let third = try await intake.test { client in
+            let form = try await client.get("/?lang=ru", headers: kazakhPhone).text
+            let action = try #require(
+                form.firstMatch(of: #/<form method="post" action="([^"]+)"/#).map { unescapeHTML(String($0.1)) })
+            _ = try await client.postForm(Sample.ru.fields, to: action, headers: kazakhPhone)
+            return try await client.postForm(Sample.ru.fields, to: action, headers: kazakhPhone)
+        }
+        #expect(third.status == .tooManyRequests)
+        #expect(htmlLanguage(of: third.text) == "ru")
+        #expect(try intake.spool.count() == 1)
+    }
+
+    @Test func theAPIIsCappedToo() async throws {
+        let intake = try await Intake.make { $0.globalPerMinute = 2 }
+        let responses = try await intake.test { client in
+            var responses: [TestResponse] = []
+            for _ in 0..<3 { responses.append(try await client.postJSON(Probe.validJSON)) }
+            return responses
+        }
+        #expect(responses.map(\.status) == [.created, .created, .tooManyRequests])
+        let body = try responses[2].json()
+        #expect(body["status"] as? String == "error")
+        #expect(body["message"] as? String == (try WebText.raw("status.429.message", .kk)))
+        #expect(try intake.spool.count() == 2)
+    }
+}

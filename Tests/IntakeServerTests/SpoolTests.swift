@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import IntakeServer
+import ReportFormat
+import SafetyKeys
+import TestSupport
+import Testing
+
+/// A sealed entry whose text names its number.
+func sealedEntry(_ number: Int, day: String = fixedDay) throws -> SpoolEntry {
+    let report = Report(
+        language: .kk, receivedHour: fixedHour, reporter: .staff, what: [.other], place: nil, timing: nil,
+        inDanger: false, classOrGrade: nil, text: "report \(number)", names: nil, contact: nil)
+    return SpoolEntry(envelope: try ReportSealer(recipient: TestKeys.publicKey()).seal(report), day: day)
+}
+
+@Suite struct SpoolWriterTests {
+    @Test func concurrentAppendsAreEachCommittedBeforeTheirCallerReturns() async throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("spool.sqlite")
+        let spool = try SpoolDatabase(path: path)
+        // A second pool on the same file sees only what was committed.
+        let observer = try SpoolDatabase(path: path)
+        let writer = SpoolWriter(database: spool, maxBatch: 7)
+        let entries = try (0..<200).map { try sealedEntry($0) }
+
+        let seenAfterReturn = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for entry in entries {
+                group.addTask {
+                    try await writer.append(entry)
+                    return try await observer.writer.read { db in try SpoolEntry.fetchOne(db, key: entry.id) } == entry
+                }
+            }
+            return try await group.reduce(into: 0) { count, seen in count += seen ? 1 : 0 }
+        }
+        #expect(seenAfterReturn == 200)
+        #expect(try observer.count() == 200)
+        #expect(Set(try observer.all().map(\.id)) == Set(entries.map(\.id)))
+    }
+
+    @Test func everyGroupCommittedEnvelopeOpens() async throws {
+        let folder = try TemporaryDirectory()
+        let spool = try SpoolDatabase(path: folder.path("spool.sqlite"))
+        let writer = SpoolWriter(database: spool, maxBatch: 16)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for number in 0..<100 {
+                group.addTask { try await writer.append(sealedEntry(number)) }
+            }
+            try await group.waitForAll()
+        }
+        let keys = try TestKeys.keyPair()
+        let texts = try spool.all().map { try keys.open(Envelope(parsing: $0.envelope)).text }
+        #expect(Set(texts) == Set((0..<100).map { "report \($0)" }))
+    }
+
+    @Test func anEntryIsStoredByteForByte() async throws {
+        let spool = try SpoolDatabase.inMemory()
+        let entry = try sealedEntry(1, day: "2027-01-31")
+        try await SpoolWriter(database: spool).append(entry)
+        #expect(try spool.all() == [entry])
+        #expect(entry.keyID == Data(try TestKeys.publicKey().keyID.bytes))
+        #expect(entry.id.count == 16)
+    }
+
+    @Test func aFailedCommitReachesItsCaller() async throws {
+        let spool = try SpoolDatabase.inMemory()
+        let writer = SpoolWriter(database: spool)
+        let entry = try sealedEntry(1)
+        try await writer.append(entry)
+        await #expect(throws: DatabaseError.self) { try await writer.append(entry) }
+        #expect(try spool.count() == 1)
+        // The writer is not stuck after a failure.
+        try await writer.append(try sealedEntry(2))
+        #expect(try spool.count() == 2)
+    }
+
+    @Test func entriesHaveFreshRandomIDs() throws {
+        let ids = try (0..<50).map { try sealedEntry($0).id }
+        #expect(Set(ids).count == 50)
+    }
+
+    @Test func theSchemaRefusesRowsOutsideTheDesign() async throws {
+        let spool = try SpoolDatabase.inMemory()
+        var shortID = try sealedEntry(1)
+        shortID.id = Data(count: 15)
+        await #expect(throws: DatabaseError.self) { try await spool.append([shortID]) }
+        var shortKeyID = try sealedEntry(2)
+        shortKeyID.keyID = Data(count: 7)
+        await #expect(throws: DatabaseError.self) { try await spool.append([shortKeyID]) }
+        #expect(try spool.count() == 0)
+    }
+
+    @Test func reopeningASpoolKeepsItsEnvelopes() async throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("spool.sqlite")
+        let entry = try sealedEntry(1)
+        do {
+            let spool = try SpoolDatabase(path: path)
+            try await SpoolWriter(database: spool).append(entry)
+        }
+        #expect(try SpoolDatabase(path: path).all() == [entry])
+    }
+
+    @Test func theSpoolIsDurableAndPrivate() async throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("spool.sqlite")
+        let spool = try SpoolDatabase(path: path)
+        try await SpoolWriter(database: spool).append(try sealedEntry(1))
+        let (journal, synchronous) = try await spool.writer.write { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+                try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            )
+        }
+        #expect(journal == "wal")
+        #expect(synchronous == 2)
+        for file in [path, path + "-wal", path + "-shm"] {
+            let mode = try #require(
+                try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? NSNumber)
+            #expect(mode.intValue & 0o777 == 0o600, "\(file)")
+        }
+    }
+}
+
+@Suite struct GroupCommitThroughTheRouter {
+    @Test func twoHundredConcurrentReportsAreAllStoredAndOpen() async throws {
+        let intake = try await Intake.make(onDisk: true) { $0.globalPerMinute = 0 }
+        let statuses = try await intake.test { client in
+            try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for number in 0..<200 {
+                    var fields = Sample.ru.fields
+                    fields.set("text", "Сообщение номер \(number)")
+                    group.addTask { [fields] in try await client.postForm(fields).status }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+        }
+        #expect(statuses.count == 200)
+        #expect(statuses.allSatisfy { $0 == .ok })
+        let reports = try intake.openedReports()
+        #expect(reports.count == 200)
+        #expect(Set(reports.map(\.text)) == Set((0..<200).map { "Сообщение номер \($0)" }))
+        #expect(reports.allSatisfy { $0.receivedHour == fixedHour && $0.language == .ru })
+    }
+}

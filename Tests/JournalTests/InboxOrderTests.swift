@@ -1,0 +1,58 @@
+import Foundation
+import Journal
+import ReportFormat
+import Testing
+
+@Suite struct InboxOrderTests {
+    @Test func urgentComeFirstGravestReasonFirstThenOldestAndUnreadableLast() throws {
+        let fixture = try JournalFixture()
+        let sent = [
+            report("Plain, oldest", language: .en, hour: "2026-11-20T01:00:00Z"),
+            report("Plain, newer", language: .en, hour: "2026-11-20T02:00:00Z"),
+            report("He brought a knife to class", language: .en, hour: "2026-11-20T05:00:00Z"),
+            report("He showed a knife again", language: .en, hour: "2026-11-20T00:00:00Z"),
+            report("Please come now", language: .en, hour: "2026-11-20T06:00:00Z", inDanger: true),
+            report("Please come, it is happening", language: .en, hour: "2026-11-20T04:00:00Z", inDanger: true),
+            report("My friend", language: .en, hour: "2026-11-20T03:00:00Z", what: [.selfHarm]),
+        ]
+        let entries = try sent.map { try sealedEntry($0, to: fixture.servicePublicKey()) }
+        let unreadable = [rawEntry(Array("garbage one".utf8)), rawEntry(Array("garbage two".utf8))]
+        // Hand them over shuffled, unreadable ones first, so the order cannot come from insertion.
+        _ = try fixture.session.importEnvelopes(unreadable + entries.reversed(), now: fixedNow)
+
+        let inbox = try fixture.session.inbox(now: fixedNow)
+        #expect(
+            inbox.prefix(7).map { $0.report?.text } == [
+                "Please come, it is happening",  // danger now, 04:00
+                "Please come now",  // danger now, 06:00
+                "My friend",  // self-harm ticked on the form
+                "He showed a knife again",  // words only, 00:00
+                "He brought a knife to class",  // words only, 05:00
+                "Plain, oldest",
+                "Plain, newer",
+            ])
+        #expect(inbox.count == 9)
+        #expect(inbox.suffix(2).allSatisfy { $0.report == nil && $0.record.state == .unreadable })
+    }
+
+    @Test func urgencyReasonsAreStoredInGravityOrder() throws {
+        let fixture = try JournalFixture()
+        let record = try #require(
+            try fixture.collect([
+                report(
+                    "Он сказал, что принесёт нож и хочет покончить с собой", what: [.sexual, .selfHarm], inDanger: true)
+            ]).first)
+        #expect(
+            record.urgency == [.dangerNow, .selfHarm, .sexualViolence, .wordsSuicide, .wordsWeapons])
+        #expect(record.urgentReasons == "danger-now,self-harm,sexual-violence,words-suicide,words-weapons")
+    }
+
+    @Test func aRegisteredReportLeavesTheInbox() throws {
+        let fixture = try JournalFixture()
+        let records = try fixture.collect([report("Первое"), report("Второе")])
+        let first = try fixture.session.show(report: records[0].shortID, now: fixedNow)
+        _ = try fixture.session.register(
+            report: records[0].shortID, Registration(report: try #require(first.report)), now: fixedNow)
+        #expect(try fixture.session.inbox(now: fixedNow).map { $0.report?.text } == ["Второе"])
+    }
+}
