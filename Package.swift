@@ -99,7 +99,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "TriageCLITests", dependencies: ["TriageCLI", "TestSupport"]),
+        .testTarget(
+            name: "TriageCLITests", dependencies: ["TriageCLI", "TestSupport", "ReportFormat", "Spool", "SafetyKeys"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

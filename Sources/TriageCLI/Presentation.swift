@@ -28,11 +28,12 @@ struct Presentation {
         return formatter.string(from: date)
     }
 
-    /// `3 h ago`, `2 d ago`.
+    /// `this hour`, `3 h ago`, `2 d ago`. Receipt times are rounded down to the hour, so within the first hour
+    /// a count of minutes would claim a precision the journal does not have.
     func ago(_ stamp: String?) -> String {
         guard let stamp, let date = JournalClock.date(stamp) else { return "" }
         let minutes = max(0, Int(now.timeIntervalSince(date) / 60))
-        if minutes < 60 { return m("time.minutes_ago", ["n": "\(minutes)"]) }
+        if minutes < 60 { return m("time.this_hour") }
         if minutes < 48 * 60 { return m("time.hours_ago", ["n": "\(minutes / 60)"]) }
         return m("time.days_ago", ["n": "\(minutes / 1440)"])
     }

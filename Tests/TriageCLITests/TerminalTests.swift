@@ -2,6 +2,7 @@
     import Foundation
     import ReportFormat
     import SafetyKeys
+    import Spool
     import TestSupport
     import Testing
 
@@ -45,8 +46,10 @@
         private let lock = NSLock()
         private var screenBytes: [UInt8] = []
         private let timeout: TimeInterval = 120
+        private let everythingOnTerminal: Bool
 
-        init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        /// With `everythingOnTerminal`, stdout and stderr are the terminal too, as for a person at a console.
+        init(_ arguments: [String], environment: [String: String] = [:], everythingOnTerminal: Bool = false) throws {
             master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
             var name = [CChar](repeating: 0, count: 128)
             guard master >= 0, PTY.grantpt(master) == 0, PTY.unlockpt(master) == 0,
@@ -69,8 +72,14 @@
             for (key, value) in environment { env[key] = value }
             process.environment = env
             process.standardInput = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
-            process.standardOutput = output
-            process.standardError = errors
+            self.everythingOnTerminal = everythingOnTerminal
+            if everythingOnTerminal {
+                process.standardOutput = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+                process.standardError = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+            } else {
+                process.standardOutput = output
+                process.standardError = errors
+            }
             try process.run()
             let thread = Thread { [self] in readScreen() }
             thread.start()
@@ -111,6 +120,34 @@
                 // On Linux the master end reports the settings of the terminal `senim` changed.
                 return tcgetattr(master, &settings) == 0 && settings.c_lflag & tcflag_t(ECHO) == 0
             }
+        }
+
+        /// Waits until the terminal shows `text` somewhere after the first `offset` characters; returns where
+        /// the screen ends then.
+        @discardableResult
+        func waitFor(_ text: String, after offset: Int) throws -> Int {
+            var end = offset
+            try poll("\(text)") {
+                let shown = screen
+                end = shown.count
+                return shown.dropFirst(max(0, offset)).contains(text)
+            }
+            return end
+        }
+
+        /// Types a line and waits until `senim` asks the next question: the screen has grown past the echo
+        /// and ends with a prompt (`: ` or `› `). Returns where the screen ends then.
+        @discardableResult
+        func answer(_ line: String) throws -> Int {
+            let before = screen.count
+            type(line)
+            var end = before
+            try poll("the question after \"\(line)\"") {
+                let shown = screen
+                end = shown.count
+                return shown.count > before + line.count && (shown.hasSuffix(": ") || shown.hasSuffix("› "))
+            }
+            return end
         }
 
         func type(_ line: String) {
@@ -157,6 +194,8 @@
                 process.waitUntilExit()
                 throw TerminalRunError(description: "senim did not exit; terminal shows: \(screen)")
             }
+            // The pipes were not given to `senim` when everything went to the terminal: nothing to read.
+            if everythingOnTerminal { return TerminalResult(status: process.terminationStatus, stdout: "", stderr: "") }
             return TerminalResult(
                 status: process.terminationStatus,
                 stdout: String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
@@ -169,6 +208,123 @@
         let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
         let line = limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") } ?? ""
         return Array(line.dropFirst("Max core file size".count).split(separator: " ").prefix(2))
+    }
+
+    /// `senim triage` driven like a person at an 80×24 console: unlock, open the report, register it, quit.
+    @Suite struct TriageAtTheTerminal {
+        let folder: TemporaryDirectory
+        let passphrase = "the lead's own long passphrase"
+        let words = "Мені сыныптастарым күнде мазақ етеді, телефонымды тартып алады."
+
+        init() throws { folder = try TemporaryDirectory() }
+
+        var journal: String { folder.path("journal") }
+
+        func jsonArray(_ output: String) throws -> [Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [Any], "not a list: \(output)")
+        }
+
+        /// A journal with one collected report, sealed to its key and pulled from a spool as the intake leaves it.
+        func journalWithOneReport() async throws -> PassphraseFile {
+            let secret = try PassphraseFile(passphrase)
+            let created = try senim(["init", "--journal", journal, "--passphrase-file", secret.path])
+            try #require(created.status == 0, "\(created.stderr)")
+            let recipient = try SealingPublicKey(
+                contentsOf: URL(fileURLWithPath: folder.path("journal/safety-service.pub")))
+            let report = Report(
+                language: .kk, receivedHour: "2026-11-20T04:00:00Z", reporter: .studentSelf,
+                what: [.bullying, .cyberbullying], place: .school, timing: .ongoing, inDanger: false,
+                classOrGrade: "6А", text: words, names: nil, contact: nil)
+            let spool = try SpoolDatabase(path: folder.path("spool.sqlite"))
+            try await spool.append([
+                SpoolEntry(envelope: try ReportSealer(recipient: recipient).seal(report), day: "2026-11-20")
+            ])
+            let pulled = try senim([
+                "pull", "--spool", folder.path("spool.sqlite"), "--journal", journal, "--passphrase-file", secret.path,
+            ])
+            try #require(pulled.status == 0, "\(pulled.stderr)")
+            return secret
+        }
+
+        @Test func unlockOpenRegisterQuitLeavesTheEntryInTheJournal() async throws {
+            let secret = try await journalWithOneReport()
+            let english = try messageTable("en")
+            func text(_ key: String) throws -> String { try #require(english[key], "en.json has no \(key)") }
+
+            let run = try TerminalRun(
+                ["triage", "--journal", journal], environment: ["COLUMNS": "80", "LINES": "24"],
+                everythingOnTerminal: true)
+            try run.waitForPrompt(try text("prompt.passphrase").replacingOccurrences(of: "{member}", with: "lead"))
+            run.type(passphrase)
+            var offset = try run.waitFor(try text("triage.prompt"), after: 0)
+            #expect(run.screen.contains("reports waiting: 1, urgent: 0"))
+
+            offset = try run.answer("1")
+            try run.waitFor(try text("triage.report_prompt"), after: 0)
+            #expect(run.screen.contains(words), "the report is shown as the reporter wrote it")
+
+            offset = try run.answer("g")
+            // Enter keeps each answer the report already gave, until the last question.
+            var questions = 0
+            while !run.screen.dropFirst(offset).contains(try text("triage.confirm_register")) {
+                questions += 1
+                try #require(questions < 30, "no confirmation question; terminal shows: \(run.screen)")
+                try run.answer("")
+            }
+            offset = run.screen.count
+            try run.answer("y")
+            try run.waitFor("registered as entry 2026/27-001", after: offset)
+            try run.waitFor(try text("triage.empty"), after: offset)
+            run.type("q")
+            let result = try run.finish()
+
+            #expect(result.status == 0, "terminal shows: \(run.screen)")
+            #expect(!run.screen.contains(passphrase), "the passphrase is never echoed")
+            let shown = try senim([
+                "journal", "show", "1", "--json", "--journal", journal, "--passphrase-file", secret.path,
+            ])
+            try #require(shown.status == 0, "\(shown.stderr)")
+            let entry = try #require(
+                try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+            #expect(entry["number"] as? String == "2026/27-001")
+            #expect(shown.stdout.contains("bullying") && shown.stdout.contains("cyberbullying"))
+            #expect(shown.stdout.contains("6А"))
+            #expect(shown.stdout.contains(words))
+            let inbox = try senim(["inbox", "--json", "--journal", journal, "--passphrase-file", secret.path])
+            #expect(inbox.status == 0)
+            #expect(try jsonArray(inbox.stdout).isEmpty)
+        }
+
+        @Test func answeringNoRegistersNothing() async throws {
+            let secret = try await journalWithOneReport()
+            let english = try messageTable("en")
+            func text(_ key: String) throws -> String { try #require(english[key], "en.json has no \(key)") }
+
+            let run = try TerminalRun(["triage", "--journal", journal], everythingOnTerminal: true)
+            try run.waitForPrompt(try text("prompt.passphrase").replacingOccurrences(of: "{member}", with: "lead"))
+            run.type(passphrase)
+            try run.waitFor(try text("triage.prompt"), after: 0)
+            try run.answer("1")
+            let offset = try run.answer("g")
+            var questions = 0
+            while !run.screen.dropFirst(offset).contains(try text("triage.confirm_register")) {
+                questions += 1
+                try #require(questions < 30, "no confirmation question; terminal shows: \(run.screen)")
+                try run.answer("")
+            }
+            let beforeNo = run.screen.count
+            try run.answer("n")
+            try run.waitFor(try text("triage.not_registered"), after: beforeNo)
+            run.type("q")
+            let result = try run.finish()
+
+            #expect(result.status == 0, "terminal shows: \(run.screen)")
+            let list = try senim(["journal", "list", "--json", "--journal", journal, "--passphrase-file", secret.path])
+            #expect(list.status == 0)
+            #expect(try jsonArray(list.stdout).isEmpty)
+            let inbox = try senim(["inbox", "--json", "--journal", journal, "--passphrase-file", secret.path])
+            #expect(inbox.stdout.contains(words))
+        }
     }
 
     @Suite struct PassphraseAtTheTerminal {
