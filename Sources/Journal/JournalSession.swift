@@ -207,30 +207,71 @@ public final class JournalSession {
                     || (includeUnreadable && CollectedReport.Columns.state == ReportState.unreadable.rawValue)
             ).fetchAll(db)
         }
-        let items = try records.map { record in
-            InboxItem(record: record, report: try decrypt(record, key: inboxKey))
+        // Decrypting and decoding dominate a long inbox: spread them over the cores, each worker writing
+        // only its own slots.
+        var results = [Result<Report?, any Error>](repeating: .success(nil), count: records.count)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        results.withUnsafeMutableBufferPointer { out in
+            struct Slots: @unchecked Sendable { let buffer: UnsafeMutableBufferPointer<Result<Report?, any Error>> }
+            let slots = Slots(buffer: out)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let decoder = JSONDecoder()
+                for index in stride(from: worker, to: records.count, by: workers) {
+                    do {
+                        slots.buffer[index] = .success(
+                            try Self.decrypt(records[index], key: inboxKey, decoder: decoder))
+                    } catch {
+                        slots.buffer[index] = .failure(error)
+                    }
+                }
+            }
+        }
+        var items: [InboxItem] = []
+        items.reserveCapacity(records.count)
+        for (record, result) in zip(records, results) {
+            items.append(InboxItem(record: record, report: try result.get()))
         }
         try log(.inbox, "\(items.count) listed", now: now)
-        return items.sorted(by: Self.queueOrder)
+        return Self.queueSorted(items)
     }
 
-    /// Urgent first (more reasons first), then oldest first; unreadable last.
-    static func queueOrder(_ a: InboxItem, _ b: InboxItem) -> Bool {
-        // Urgent first, the gravest reason first ("in danger right now" before words in the text).
-        let ua = a.record.urgency.min(), ub = b.record.urgency.min()
-        if (ua != nil) != (ub != nil) { return ua != nil }
-        if let ua, let ub, ua != ub { return ua < ub }
-        if (a.report == nil) != (b.report == nil) { return a.report != nil }
-        let ha = a.record.receivedHour ?? a.record.receivedDay, hb = b.record.receivedHour ?? b.record.receivedDay
-        if ha != hb { return ha < hb }
-        return a.record.id.lexicographicallyPrecedes(b.record.id)
+    /// `items` in queue order, with each item's sort key worked out once rather than in every comparison.
+    static func queueSorted(_ items: [InboxItem]) -> [InboxItem] {
+        let keyed = items.map { (key: QueueKey($0), item: $0) }
+        return keyed.sorted { $0.key < $1.key }.map(\.item)
     }
 
-    private func decrypt(_ record: CollectedReport, key: SecureBytes) throws -> Report? {
+    /// Where an item stands in the queue: urgent first (the gravest reason first), readable before
+    /// unreadable, then oldest first, then by ID so the order is total.
+    struct QueueKey: Comparable {
+        let gravest: UrgencyReason?
+        let readable: Bool
+        let hour: String
+        let id: Data
+
+        init(_ item: InboxItem) {
+            gravest = item.record.urgency.min()
+            readable = item.report != nil
+            hour = item.record.receivedHour ?? item.record.receivedDay
+            id = item.record.id
+        }
+
+        static func < (a: QueueKey, b: QueueKey) -> Bool {
+            if (a.gravest != nil) != (b.gravest != nil) { return a.gravest != nil }
+            if let ga = a.gravest, let gb = b.gravest, ga != gb { return ga < gb }
+            if a.readable != b.readable { return a.readable }
+            if a.hour != b.hour { return a.hour < b.hour }
+            return a.id.lexicographicallyPrecedes(b.id)
+        }
+    }
+
+    private static func decrypt(
+        _ record: CollectedReport, key: SecureBytes, decoder: JSONDecoder = JSONDecoder()
+    ) throws(JournalError) -> Report? {
         guard let sealed = record.sealedPayload else { return nil }
         do {
             let json = try FieldCipher.open(Array(sealed), key: key, context: Self.inboxContext(record.id))
-            return try JSONDecoder().decode(Report.self, from: Data(json))
+            return try decoder.decode(Report.self, from: Data(json))
         } catch {
             throw JournalError.damaged("report \(record.shortID)")
         }
@@ -257,7 +298,7 @@ public final class JournalSession {
             }
             throw JournalError.alreadyRegistered(report: record.shortID, number: number ?? "?")
         }
-        guard let report = try decrypt(record, key: inboxKey) else {
+        guard let report = try Self.decrypt(record, key: inboxKey) else {
             throw JournalError.unreadableReport(record.shortID, reason: record.unreadableReason ?? "")
         }
         try log(.view, "report \(record.shortID)", now: now)

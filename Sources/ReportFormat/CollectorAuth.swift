@@ -117,7 +117,16 @@ public enum CollectionAPI {
 
 extension Data {
     /// Lowercase hex.
-    public var hexString: String { map { String(format: "%02x", $0) }.joined() }
+    public var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// Parses hex; nil if not hex of even length.
     public init?(hex: String) {

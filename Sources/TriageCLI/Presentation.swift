@@ -7,6 +7,17 @@ struct Presentation {
     let m: Messages
     let timeZone: TimeZone
     let now: Date
+    /// Gregorian, in the school's time zone; made once, not per line shown.
+    private let calendar: Calendar
+
+    init(m: Messages, timeZone: TimeZone, now: Date) {
+        self.m = m
+        self.timeZone = timeZone
+        self.now = now
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
+    }
 
     func label(_ prefix: String, _ value: String?) -> String {
         guard let value, !value.isEmpty else { return "—" }
@@ -19,13 +30,13 @@ struct Presentation {
         values.isEmpty ? "—" : values.map { label(prefix, $0) }.joined(separator: ", ")
     }
 
-    /// `22.11 08:00` in the school's time zone.
+    /// `22.11.2026 08:00` in the school's time zone.
     func localTime(_ stamp: String?) -> String {
         guard let stamp, let date = JournalClock.date(stamp) else { return stamp ?? "—" }
-        let formatter = DateFormatter()
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "dd.MM.yyyy HH:mm"
-        return formatter.string(from: date)
+        // Plain arithmetic on calendar parts: a DateFormatter per line made long lists take seconds.
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "??" }
+        return "\(two(parts.day)).\(two(parts.month)).\(parts.year ?? 0) \(two(parts.hour)):\(two(parts.minute))"
     }
 
     /// `this hour`, `3 h ago`, `2 d ago`. Receipt times are rounded down to the hour, so within the first hour
@@ -40,9 +51,18 @@ struct Presentation {
 
     /// The first line of a text, cut to `width` characters.
     static func firstLine(_ text: String, width: Int) -> String {
-        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        return trimmed.count <= width ? trimmed : String(trimmed.prefix(width - 1)) + "…"
+        // Reads only as far as it shows: going through a whole 20,000-character report for every line
+        // listed was most of the time `inbox` took.
+        var line = ""
+        var taken = 0
+        for character in text {
+            if taken == 0 && character.isWhitespace { continue }
+            if character.isNewline || taken > width { break }
+            line.append(character)
+            taken += 1
+        }
+        while let last = line.last, last.isWhitespace { line.removeLast() }
+        return line.count <= width ? line : String(line.prefix(width - 1)) + "…"
     }
 
     func urgency(_ reasons: [UrgencyReason]) -> String {

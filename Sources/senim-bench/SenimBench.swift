@@ -57,6 +57,13 @@ struct PullBench: AsyncParsableCommand {
     @Option(help: "Pending reports for the inbox timing.")
     var inbox = 10_000
 
+    @Option(
+        help: """
+            Keep the inbox journal in this new folder (passphrase in DIR/bench-passphrase.txt), to time the \
+            real command, e.g. hyperfine 'senim inbox --journal DIR --passphrase-file DIR/bench-passphrase.txt'.
+            """)
+    var keepInboxJournal: String?
+
     func clock<T>(_ body: () throws -> T) rethrows -> (T, Double) {
         let start = ContinuousClock.now
         let value = try body()
@@ -102,8 +109,10 @@ struct PullBench: AsyncParsableCommand {
                 Double(count) / pullSeconds))
 
         // A journal with exactly `inbox` pending reports for the listing.
+        let inboxFolder =
+            keepInboxJournal.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("journal-inbox")
         let second = try Journal.create(
-            directory: root.appendingPathComponent("journal-inbox"), leadName: "lead",
+            directory: inboxFolder, leadName: "lead",
             passphrase: Passphrase(passphrase), kdf: .moderate, now: now)
         let (inboxSession, inboxUnlock) = try clock {
             try second.journal.unlock(member: nil, passphrase: Passphrase(passphrase), now: now)
@@ -113,6 +122,9 @@ struct PullBench: AsyncParsableCommand {
             SpoolEntry(envelope: try inboxSealer.seal(Corpus.report($0)), day: "2026-11-22")
         }
         _ = try inboxSession.importEnvelopes(entries, now: now)
+        if keepInboxJournal != nil {
+            try Data((passphrase + "\n").utf8).write(to: inboxFolder.appendingPathComponent("bench-passphrase.txt"))
+        }
         let (items, inboxSeconds) = try clock { try inboxSession.inbox(now: now) }
         precondition(items.count == inbox)
         print(
