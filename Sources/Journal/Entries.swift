@@ -206,19 +206,12 @@ extension JournalSession {
 
     func detail(of record: EntryRecord) throws -> EntryDetail {
         let entryID = record.id!
-        let (sealedKey, fields, author) = try writer.read { db in
+        let dataKey = try entryDataKey(record)
+        let (fields, author) = try writer.read { db in
             (
-                try EntryKey.filter(Column("entry_id") == entryID && Column("member_id") == member.id!).fetchOne(db),
                 try EntryField.filter(Column("entry_id") == entryID).fetchAll(db),
                 try String.fetchOne(db, sql: "SELECT name FROM member WHERE id = ?", arguments: [record.registeredBy])
             )
-        }
-        guard let sealedKey else { throw JournalError.noKeyForEntry(record.number) }
-        let dataKey: SecureBytes
-        do {
-            dataKey = try keys.openSealed(Array(sealedKey.sealed))
-        } catch {
-            throw JournalError.damaged("the key of entry \(record.number)")
         }
         var values: [EntryFieldName: String] = [:]
         for field in fields {

@@ -139,6 +139,31 @@ public final class JournalDatabase: Sendable {
                     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
                     """)
         }
+        migrator.registerMigration("v2-assessments") { db in
+            // One row per assessment of an entry, never updated: a re-assessment is a new row. The levels and
+            // the outcome stay queryable; the answers, their notes, the basis and the reason are sealed with
+            // the entry's data key.
+            try db.execute(
+                sql: """
+                    CREATE TABLE assessment (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        entry_id INTEGER NOT NULL REFERENCES entry(id),
+                        sequence INTEGER NOT NULL,
+                        proposed_level TEXT NOT NULL,
+                        decided_level TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        overridden INTEGER NOT NULL,
+                        assessed_by INTEGER NOT NULL REFERENCES member(id),
+                        assessed_at TEXT NOT NULL,
+                        sealed BLOB NOT NULL,
+                        UNIQUE (entry_id, sequence)
+                    );
+                    CREATE TRIGGER assessment_append_only_update BEFORE UPDATE ON assessment
+                    BEGIN SELECT RAISE(ABORT, 'assessments are never changed: assess again'); END;
+                    CREATE TRIGGER assessment_append_only_delete BEFORE DELETE ON assessment
+                    BEGIN SELECT RAISE(ABORT, 'assessments are never deleted'); END;
+                    """)
+        }
         return migrator
     }
 }

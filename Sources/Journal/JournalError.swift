@@ -37,4 +37,6 @@ public enum JournalError: Error, Equatable, Sendable {
     case spool(path: String, reason: String)
     /// Collecting over HTTP failed.
     case collection(reason: String)
+    /// A level other than the proposed one was chosen without saying why.
+    case overrideWithoutReason(proposed: RiskLevel, decided: RiskLevel)
 }

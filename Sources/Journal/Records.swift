@@ -163,6 +163,11 @@ public struct EntryRecord: Codable, Equatable, Sendable, FetchableRecord, Mutabl
     public var crueltyTypes: [CrueltyType] {
         types.split(separator: ",").compactMap { CrueltyType(rawValue: String($0)) }
     }
+
+    /// Parsed urgency reasons.
+    public var urgency: [UrgencyReason] {
+        urgentReasons.split(separator: ",").compactMap { UrgencyReason(rawValue: String($0)) }
+    }
 }
 
 /// One encrypted field of an entry.

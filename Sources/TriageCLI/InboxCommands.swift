@@ -149,10 +149,31 @@ struct JournalShow: AsyncParsableCommand {
         let session = try options.unlock()
         let now = options.now()
         let detail = try options.run { try session.showEntry(number, now: now) }
+        let assessments = try options.run { try session.assessments(of: detail.record.number, now: now) }
         if json {
-            try JSONOutput.print(EntryJSON(detail.record, detail: detail))
+            struct Output: Encodable {
+                let entry: EntryJSON
+                let assessments: [AssessmentJSON]
+
+                func encode(to encoder: any Encoder) throws {
+                    // The entry's fields at the top level, as before assessments existed, plus the list.
+                    try entry.encode(to: encoder)
+                    var container = encoder.container(keyedBy: Key.self)
+                    try container.encode(assessments, forKey: .assessments)
+                }
+
+                enum Key: String, CodingKey { case assessments }
+            }
+            let m = options.messages
+            try JSONOutput.print(
+                Output(
+                    entry: EntryJSON(detail.record, detail: detail),
+                    assessments: assessments.map { AssessmentJSON($0, entry: detail.record.number, messages: m) }))
         } else {
-            print(Presentation(m: options.messages, timeZone: session.timeZone, now: now).entryText(detail))
+            let p = Presentation(m: options.messages, timeZone: session.timeZone, now: now)
+            print(p.entryText(detail))
+            print("")
+            print(p.assessmentsText(assessments, number: detail.record.number))
         }
     }
 }

@@ -111,6 +111,12 @@ enum JournalMessages {
             CLIError(m("error.spool", ["path": path, "reason": reason]), hint: m("hint.spool"))
         case .collection(let reason):
             CLIError(m("error.collection", ["reason": reason]), hint: m("hint.collection"))
+        case .overrideWithoutReason(let proposed, let decided):
+            CLIError(
+                m(
+                    "error.override_without_reason",
+                    ["proposed": m("level.\(proposed.rawValue)"), "decided": m("level.\(decided.rawValue)")]),
+                hint: m("hint.override_without_reason"))
         }
     }
 }

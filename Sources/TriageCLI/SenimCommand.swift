@@ -9,7 +9,7 @@ public struct SenimCommand: AsyncParsableCommand {
         abstract: "Senim triage: collect sealed reports, read them, and keep the confidential incident journal.",
         subcommands: [
             InitCommand.self, PullCommand.self, InboxCommand.self, ShowCommand.self, RegisterCommand.self,
-            JournalCommand.self, TriageCommand.self, KeysCommand.self,
+            AssessCommand.self, JournalCommand.self, TriageCommand.self, KeysCommand.self,
         ])
 
     public init() {}

@@ -327,6 +327,52 @@
         }
     }
 
+    /// `senim assess` answered at the terminal, in Russian, like a lead going through the protocol.
+    @Suite struct AssessAtTheTerminal {
+        @Test func answeringOverridingWithAReasonAndSaving() throws {
+            let journal = try CLIJournal()
+            let ru = try messageTable("ru")
+            func text(_ key: String) throws -> String { try #require(ru[key], "ru.json has no \(key)") }
+            let run = try TerminalRun(
+                ["assess", "1", "--journal", journal.path, "--passphrase-file", journal.secret.path, "--lang", "ru"],
+                everythingOnTerminal: true)
+            try run.waitFor(try text("assess.answer_prompt"), after: 0)
+            #expect(run.screen.contains(try text("protocol.risk.1")))
+            // 22 risk, 11 vulnerability and 10 protective questions; the 30th is vulnerability 8.
+            for question in 1...43 {
+                if question == 30 {
+                    try run.answer(try text("answer.yes_key"))
+                    try run.answer("сказал на перемене")
+                } else {
+                    try run.answer("")
+                }
+            }
+            #expect(run.screen.contains(try text("protocol.protective.10")))
+            #expect(run.screen.contains(try text("protocol.vulnerability.8")))
+            #expect(run.screen.contains("высокий"), "the proposal is high")
+            try run.answer(try text("answer.no_key"))  // do not accept: choose another level
+            try run.answer("2")  // medium
+            try run.answer("")  // no reason: asked again
+            #expect(run.screen.contains(try text("assess.reason_required")))
+            try run.answer("ученик пошутил, проверено с психологом")
+            try run.answer("")  // the outcome medium calls for: school level
+            let before = run.screen.count
+            run.type(try text("answer.yes_key"))
+            try run.waitFor("сохранена", after: before)
+            let result = try run.finish()
+            #expect(result.status == 0, "terminal shows: \(run.screen)")
+
+            let shown = try journal.json(try journal.run(["journal", "show", "1", "--json"]).stdout)
+            let assessment = try #require((shown["assessments"] as? [[String: Any]])?.first)
+            #expect(assessment["proposed"] as? String == "high")
+            #expect(assessment["decided"] as? String == "medium")
+            #expect(assessment["reason"] as? String == "ученик пошутил, проверено с психологом")
+            #expect(assessment["outcome"] as? String == "school")
+            let text = try journal.run(["journal", "show", "1"], lang: "ru").stdout
+            #expect(text.contains("сказал на перемене"), "the note is kept with the answer")
+        }
+    }
+
     @Suite struct PassphraseAtTheTerminal {
         let out: TemporaryDirectory
         init() throws { out = try TemporaryDirectory() }
