@@ -164,6 +164,27 @@ public final class JournalDatabase: Sendable {
                     BEGIN SELECT RAISE(ABORT, 'assessments are never deleted'); END;
                     """)
         }
+        migrator.registerMigration("v3-steps") { db in
+            // The response steps of an entry (primary information, the decision communicated, the immediate
+            // steps of item 42), never updated: recording a step again adds a row, and the latest row counts.
+            try db.execute(
+                sql: """
+                    CREATE TABLE entry_step (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        entry_id INTEGER NOT NULL REFERENCES entry(id),
+                        step TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        sealed_reason BLOB,
+                        member_id INTEGER NOT NULL REFERENCES member(id),
+                        at TEXT NOT NULL
+                    );
+                    CREATE INDEX entry_step_entry ON entry_step(entry_id, step);
+                    CREATE TRIGGER entry_step_append_only_update BEFORE UPDATE ON entry_step
+                    BEGIN SELECT RAISE(ABORT, 'steps are never changed: record the step again'); END;
+                    CREATE TRIGGER entry_step_append_only_delete BEFORE DELETE ON entry_step
+                    BEGIN SELECT RAISE(ABORT, 'steps are never deleted'); END;
+                    """)
+        }
         return migrator
     }
 }

@@ -39,4 +39,8 @@ public enum JournalError: Error, Equatable, Sendable {
     case collection(reason: String)
     /// A level other than the proposed one was chosen without saying why.
     case overrideWithoutReason(proposed: RiskLevel, decided: RiskLevel)
+    /// A step was marked not applicable without saying why.
+    case notApplicableWithoutReason(String)
+    /// The journal's `calendar.txt` has a line that is not a date and a kind of day.
+    case calendarFile(line: Int, text: String)
 }

@@ -28,7 +28,9 @@ struct InboxCommand: AsyncParsableCommand {
         print(options.messages("inbox.summary", ["count": "\(pending.count)", "urgent": "\(urgent)"]))
         if items.isEmpty { return }
         print("")
-        for item in items { print(p.inboxBlock(item)) }
+        let due = try options.run { try session.deadlines(now: now) }.filter { $0.kind == .registration }
+        let byReport = Dictionary(due.map { ($0.subject, $0) }, uniquingKeysWith: { first, _ in first })
+        for item in items { print(p.inboxBlock(item, due: byReport[item.record.shortID])) }
         print(options.messages("inbox.next"))
     }
 }
@@ -122,6 +124,11 @@ struct JournalList: AsyncParsableCommand {
             return
         }
         let p = Presentation(m: options.messages, timeZone: session.timeZone, now: now)
+        // Each entry's most pressing open clock, shown under it.
+        var soonest: [String: Deadline] = [:]
+        for deadline in try options.run({ try session.deadlines(now: now) }) where soonest[deadline.subject] == nil {
+            soonest[deadline.subject] = deadline
+        }
         print(options.messages("journal.summary", ["count": "\(entries.count)"]))
         for entry in entries {
             let mark = entry.urgentReasons.isEmpty ? " " : "!"
@@ -129,6 +136,9 @@ struct JournalList: AsyncParsableCommand {
                 "\(mark) \(entry.number.padding(toLength: 12, withPad: " ", startingAt: 0)) \(p.localTime(entry.receivedAt))  "
                 + "\(p.label("status", entry.status))  \(p.labels("type", entry.crueltyTypes.map(\.rawValue)))"
             print(line.count > 79 ? String(line.prefix(78)) + "…" : line)
+            if let next = soonest[entry.number] {
+                print("     \(p.m("clock.\(next.kind.rawValue)")) — \(p.dueText(next))")
+            }
         }
     }
 }

@@ -117,6 +117,11 @@ enum JournalMessages {
                     "error.override_without_reason",
                     ["proposed": m("level.\(proposed.rawValue)"), "decided": m("level.\(decided.rawValue)")]),
                 hint: m("hint.override_without_reason"))
+        case .notApplicableWithoutReason(let step):
+            CLIError(
+                m("error.not_applicable_without_reason", ["step": step]), hint: m("hint.not_applicable_without_reason"))
+        case .calendarFile(let line, let text):
+            CLIError(m("error.calendar_file", ["line": "\(line)", "text": text]), hint: m("hint.calendar_file"))
         }
     }
 }

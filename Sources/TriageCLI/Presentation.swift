@@ -70,7 +70,7 @@ struct Presentation {
     }
 
     /// An inbox line block: three lines per report, within 80 columns.
-    func inboxBlock(_ item: JournalSession.InboxItem, index: Int? = nil) -> String {
+    func inboxBlock(_ item: JournalSession.InboxItem, index: Int? = nil, due: Deadline? = nil) -> String {
         let record = item.record
         let mark = record.urgency.isEmpty ? " " : "!"
         let number = index.map { String(format: "%2d ", $0) } ?? ""
@@ -82,6 +82,7 @@ struct Presentation {
         text += "  \(report.language.rawValue)  \(label("reporter", report.reporter.rawValue))\n"
         text += "     \(labels("concern", report.what.map(\.rawValue))) · \(label("place", report.place?.rawValue))\n"
         if !record.urgency.isEmpty { text += "     \(m("inbox.urgent")): \(urgency(record.urgency))\n" }
+        if let due { text += "     \(m("inbox.register_by", ["due": dueText(due)]))\n" }
         text += "     «\(Self.firstLine(report.text, width: 68))»\n"
         return text
     }

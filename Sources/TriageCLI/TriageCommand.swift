@@ -25,13 +25,15 @@ struct TriageCommand: AsyncParsableCommand {
             let now = options.now()
             let items = try options.run { try session.inbox(now: now, includeUnreadable: false) }
             let p = Presentation(m: m, timeZone: session.timeZone, now: now)
+            let clocks = try options.run { try session.deadlines(now: now) }.filter { $0.kind == .registration }
+            let due = Dictionary(clocks.map { ($0.subject, $0) }, uniquingKeysWith: { first, _ in first })
             clear()
             let urgent = items.filter { !$0.record.urgency.isEmpty }.count
             print(m("triage.header", ["member": session.member.name]))
             print(m("inbox.summary", ["count": "\(items.count)", "urgent": "\(urgent)"]))
             print(String(repeating: "─", count: 78))
             for (index, item) in items.prefix(Self.pageSize).enumerated() {
-                print(queueLine(item, index: index + 1, p: p))
+                print(queueLine(item, index: index + 1, p: p, due: due[item.record.shortID]))
             }
             if items.count > Self.pageSize {
                 print(m("triage.more", ["count": "\(items.count - Self.pageSize)"]))
@@ -58,11 +60,12 @@ struct TriageCommand: AsyncParsableCommand {
         }
     }
 
-    func queueLine(_ item: JournalSession.InboxItem, index: Int, p: Presentation) -> String {
+    func queueLine(_ item: JournalSession.InboxItem, index: Int, p: Presentation, due: Deadline? = nil) -> String {
         guard let report = item.report else { return "" }
         let mark = item.record.urgency.isEmpty ? " " : "!"
+        let left = due.map { p.shortDue($0) }.map { "[\($0)] " } ?? ""
         let start =
-            "\(String(format: "%2d", index)) \(mark) \(item.record.shortID) \(p.localTime(report.receivedHour)) "
+            "\(String(format: "%2d", index)) \(mark) \(item.record.shortID) \(p.localTime(report.receivedHour)) \(left)"
         let rest = "\(report.language.rawValue) \(p.labels("concern", report.what.map(\.rawValue)))"
         let line = start + rest
         return line.count > 78 ? String(line.prefix(77)) + "…" : line

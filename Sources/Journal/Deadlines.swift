@@ -1,0 +1,261 @@
+import Foundation
+import GRDB
+import ReportFormat
+import SafetyKeys
+
+/// A step of the response to an entry that the lead records as done, or as not applicable with a reason.
+public enum EntryStep: String, Codable, CaseIterable, Sendable {
+    /// Primary information gathered: names, residence, nature of the situation (Order 398, item 12).
+    case primaryInformation = "primary-information"
+    /// The decision communicated to whoever sent the information (Order 398, item 20).
+    case decisionCommunicated = "decision-communicated"
+    /// Item 42, at high risk: the legal representatives informed.
+    case informRepresentatives = "inform-representatives"
+    /// Item 42, at high risk: the police notified.
+    case notifyPolice = "notify-police"
+    /// Item 42, at high risk: the child-rights bodies notified.
+    case notifyChildRights = "notify-child-rights"
+    /// Item 42, at high risk: medical organisations notified.
+    case notifyMedical = "notify-medical"
+    /// Item 42, at high risk: a safety plan written (at school and outside).
+    case safetyPlan = "safety-plan"
+
+    /// The immediate steps of item 42 that a high level starts.
+    public static let immediate: [EntryStep] = [
+        .informRepresentatives, .notifyPolice, .notifyChildRights, .notifyMedical, .safetyPlan,
+    ]
+}
+
+/// The recorded state of a step.
+public struct StepRecord: Sendable {
+    public enum State: String, Codable, Sendable {
+        case done
+        case notApplicable = "not-applicable"
+    }
+
+    public let step: EntryStep
+    public let state: State
+    /// Why the step does not apply; nil when done.
+    public let reason: String?
+    public let by: String
+    /// ISO 8601 UTC.
+    public let at: String
+}
+
+/// A clock of the regulations.
+public enum DeadlineKind: String, Codable, Sendable {
+    /// A received report is registered within 1 working day of receipt.
+    case registration
+    /// Primary information gathered within 2 working days of registration.
+    case primaryInformation = "primary-information"
+    /// The decision communicated within 1 working day of the (first) assessment.
+    case decisionCommunicated = "decision-communicated"
+    /// An immediate step of item 42, due the day the entry was first rated high.
+    case informRepresentatives = "inform-representatives"
+    case notifyPolice = "notify-police"
+    case notifyChildRights = "notify-child-rights"
+    case notifyMedical = "notify-medical"
+    case safetyPlan = "safety-plan"
+
+    init(_ step: EntryStep) { self = DeadlineKind(rawValue: step.rawValue)! }
+}
+
+/// One open clock: what must be done, for which report or entry, by the end of which day.
+public struct Deadline: Sendable {
+    public let kind: DeadlineKind
+    /// An entry number, or a report's short ID for `registration`.
+    public let subject: String
+    public let due: CalendarDay
+    /// Working days from today to `due`: negative when overdue, 0 when due today.
+    public let workingDaysLeft: Int
+    public let urgent: Bool
+
+    public var overdue: Bool { workingDaysLeft < 0 }
+}
+
+/// The stored row: append-only; the latest row of a step is its state.
+struct StepRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "entry_step"
+    var id: Int64?
+    var entryID: Int64
+    var step: EntryStep
+    var state: StepRecord.State
+    var sealedReason: Data?
+    var memberID: Int64
+    var at: String
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case entryID = "entry_id"
+        case step, state
+        case sealedReason = "sealed_reason"
+        case memberID = "member_id"
+        case at
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension JournalSession {
+    static func stepContext(entryID: Int64, step: EntryStep, at: String) -> String {
+        "senim step v1|\(entryID)|\(step.rawValue)|\(at)"
+    }
+
+    /// The working-day calendar of this journal: its folder's `calendar.txt`, else the bundled one.
+    public func workingCalendar() throws -> WorkingCalendar {
+        do {
+            return try WorkingCalendar.forJournal(directory: journal.directory, timeZone: timeZone)
+        } catch let error as CalendarFileError {
+            switch error {
+            case .badLine(let number, let text): throw JournalError.calendarFile(line: number, text: text)
+            }
+        }
+    }
+
+    /// Records a step of an entry as done, or as not applicable with a reason (required, encrypted with the
+    /// entry). Recording again replaces the current state; the earlier rows stay.
+    public func record(_ step: EntryStep, of number: String, notApplicable reason: String? = nil, now: Date) throws {
+        guard member.role.triages || member.role == .specialist else {
+            throw JournalError.notAllowed(member: member.name, action: "record a step")
+        }
+        let entry = try findEntry(number, now: now)
+        let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if reason != nil, trimmed?.isEmpty ?? true { throw JournalError.notApplicableWithoutReason(step.rawValue) }
+        let stamp = JournalClock.stamp(now)
+        var sealed: Data?
+        if let trimmed {
+            let key = try entryDataKey(entry)
+            sealed = Data(
+                FieldCipher.seal(
+                    Array(trimmed.utf8), key: key, context: Self.stepContext(entryID: entry.id!, step: step, at: stamp))
+            )
+        }
+        try writer.write { db in
+            var row = StepRow(
+                id: nil, entryID: entry.id!, step: step, state: trimmed == nil ? .done : .notApplicable,
+                sealedReason: sealed, memberID: member.id!, at: stamp)
+            try row.insert(db)
+            try EventLog.append(
+                db, at: now, member: member, keys: keys, action: .step,
+                subject: "\(entry.number) \(step.rawValue) \(row.state.rawValue)")
+        }
+    }
+
+    /// The current state of each recorded step of an entry.
+    public func steps(of number: String, now: Date) throws -> [EntryStep: StepRecord] {
+        let entry = try findEntry(number, now: now)
+        let (rows, names) = try writer.read { db in
+            (
+                try StepRow.filter(Column("entry_id") == entry.id!).order(Column("id")).fetchAll(db),
+                Dictionary(
+                    uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, name FROM member").map {
+                        ($0["id"] as Int64, $0["name"] as String)
+                    })
+            )
+        }
+        var latest: [EntryStep: StepRow] = [:]
+        for row in rows { latest[row.step] = row }
+        let key = latest.values.contains { $0.sealedReason != nil } ? try entryDataKey(entry) : nil
+        var result: [EntryStep: StepRecord] = [:]
+        for (step, row) in latest {
+            var reason: String?
+            if let sealed = row.sealedReason, let key {
+                do {
+                    reason = String(
+                        decoding: try FieldCipher.open(
+                            Array(sealed), key: key,
+                            context: Self.stepContext(entryID: entry.id!, step: step, at: row.at)),
+                        as: UTF8.self)
+                } catch {
+                    throw JournalError.damaged("step \(step.rawValue) of entry \(entry.number)")
+                }
+            }
+            result[step] = StepRecord(
+                step: step, state: row.state, reason: reason, by: names[row.memberID] ?? "?", at: row.at)
+        }
+        return result
+    }
+
+    /// Every open clock of the journal: reports waiting to be registered, and each entry's steps not yet
+    /// recorded. Overdue first, then by due day. Reads no confidential field.
+    public func deadlines(now: Date) throws -> [Deadline] {
+        let calendar = try workingCalendar()
+        let today = calendar.day(of: now)
+        struct EntryFacts {
+            let number: String
+            let registeredAt: String
+            let urgent: Bool
+            let riskLevel: String?
+            let firstAssessment: String?
+            let firstHigh: String?
+            let recorded: Set<String>
+        }
+        let (pending, entries) = try writer.read { db in
+            let pending = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, received_day, received_hour, urgent_reasons FROM report WHERE state = 'pending'
+                    """)
+            let entries = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.number, e.registered_at, e.urgent_reasons, e.risk_level,
+                        (SELECT MIN(assessed_at) FROM assessment a WHERE a.entry_id = e.id) AS first_assessment,
+                        (SELECT MIN(assessed_at) FROM assessment a
+                            WHERE a.entry_id = e.id AND a.decided_level = 'high') AS first_high,
+                        (SELECT group_concat(DISTINCT step) FROM entry_step s WHERE s.entry_id = e.id) AS steps
+                    FROM entry e WHERE e.status != 'closed'
+                    """
+            ).map { row in
+                EntryFacts(
+                    number: row["number"], registeredAt: row["registered_at"],
+                    urgent: !((row["urgent_reasons"] as String?) ?? "").isEmpty, riskLevel: row["risk_level"],
+                    firstAssessment: row["first_assessment"], firstHigh: row["first_high"],
+                    recorded: Set(((row["steps"] as String?) ?? "").split(separator: ",").map(String.init)))
+            }
+            return (pending, entries)
+        }
+        func clock(_ kind: DeadlineKind, _ subject: String, _ due: CalendarDay, urgent: Bool) -> Deadline {
+            Deadline(
+                kind: kind, subject: subject, due: due, workingDaysLeft: calendar.workingDays(from: today, to: due),
+                urgent: urgent)
+        }
+        func day(_ stamp: String) -> CalendarDay? { JournalClock.date(stamp).map { calendar.day(of: $0) } }
+        var result: [Deadline] = []
+        for row in pending {
+            let id: Data = row["id"]
+            let hour: String? = row["received_hour"]
+            let received = hour.flatMap(day) ?? CalendarDay(row["received_day"] as String) ?? today
+            let urgent = !((row["urgent_reasons"] as String?) ?? "").isEmpty
+            result.append(
+                clock(
+                    .registration, String(id.hexString.prefix(8)), calendar.workingDay(1, after: received),
+                    urgent: urgent))
+        }
+        for entry in entries {
+            let high = entry.riskLevel == RiskLevel.high.rawValue
+            let urgent = entry.urgent || high
+            if !entry.recorded.contains(EntryStep.primaryInformation.rawValue), let registered = day(entry.registeredAt)
+            {
+                result.append(
+                    clock(
+                        .primaryInformation, entry.number, calendar.workingDay(2, after: registered), urgent: urgent))
+            }
+            if !entry.recorded.contains(EntryStep.decisionCommunicated.rawValue),
+                let assessed = entry.firstAssessment.flatMap(day)
+            {
+                result.append(
+                    clock(
+                        .decisionCommunicated, entry.number, calendar.workingDay(1, after: assessed), urgent: urgent))
+            }
+            if high, let rated = entry.firstHigh.flatMap(day) {
+                for step in EntryStep.immediate where !entry.recorded.contains(step.rawValue) {
+                    result.append(clock(DeadlineKind(step), entry.number, rated, urgent: true))
+                }
+            }
+        }
+        return result.sorted {
+            ($0.due, $0.urgent ? 0 : 1, $0.subject) < ($1.due, $1.urgent ? 0 : 1, $1.subject)
+        }
+    }
+}
