@@ -70,6 +70,7 @@ let package = Package(
                 "SafetyKeys",
                 "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             resources: [.copy("Resources")]
         ),

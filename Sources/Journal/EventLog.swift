@@ -17,7 +17,7 @@ public enum EventLog {
         case viewEntry = "view-entry"
         case list
         case memberAdded = "member-added"
-        case assess, step
+        case assess, step, plan
     }
 
     static func hash(previous: Data, at: String, memberID: Int64?, action: String, subject: String) -> Data {

@@ -185,6 +185,26 @@ public final class JournalDatabase: Sendable {
                     BEGIN SELECT RAISE(ABORT, 'steps are never deleted'); END;
                     """)
         }
+        migrator.registerMigration("v4-plans") { db in
+            // The help and support plan's measures and the referrals of an entry, append-only, their content
+            // sealed with the entry's data key.
+            try db.execute(
+                sql: """
+                    CREATE TABLE plan_item (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        entry_id INTEGER NOT NULL REFERENCES entry(id),
+                        kind TEXT NOT NULL,
+                        sealed BLOB NOT NULL,
+                        member_id INTEGER NOT NULL REFERENCES member(id),
+                        at TEXT NOT NULL
+                    );
+                    CREATE INDEX plan_item_entry ON plan_item(entry_id);
+                    CREATE TRIGGER plan_item_append_only_update BEFORE UPDATE ON plan_item
+                    BEGIN SELECT RAISE(ABORT, 'plan items are never changed: add a new one'); END;
+                    CREATE TRIGGER plan_item_append_only_delete BEFORE DELETE ON plan_item
+                    BEGIN SELECT RAISE(ABORT, 'plan items are never deleted'); END;
+                    """)
+        }
         return migrator
     }
 }

@@ -41,6 +41,8 @@ public enum JournalError: Error, Equatable, Sendable {
     case overrideWithoutReason(proposed: RiskLevel, decided: RiskLevel)
     /// A step was marked not applicable without saying why.
     case notApplicableWithoutReason(String)
+    /// A plan measure or referral is missing one of its fields.
+    case incompletePlanItem
     /// The journal's `calendar.txt` has a line that is not a date and a kind of day.
     case calendarFile(line: Int, text: String)
 }

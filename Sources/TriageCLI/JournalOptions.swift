@@ -120,6 +120,8 @@ enum JournalMessages {
         case .notApplicableWithoutReason(let step):
             CLIError(
                 m("error.not_applicable_without_reason", ["step": step]), hint: m("hint.not_applicable_without_reason"))
+        case .incompletePlanItem:
+            CLIError(m("error.incomplete_plan_item"), hint: m("hint.incomplete_plan_item"))
         case .calendarFile(let line, let text):
             CLIError(m("error.calendar_file", ["line": "\(line)", "text": text]), hint: m("hint.calendar_file"))
         }

@@ -9,7 +9,8 @@ public struct SenimCommand: AsyncParsableCommand {
         abstract: "Senim triage: collect sealed reports, read them, and keep the confidential incident journal.",
         subcommands: [
             InitCommand.self, PullCommand.self, InboxCommand.self, ShowCommand.self, RegisterCommand.self,
-            AssessCommand.self, StepsCommand.self, DueCommand.self, JournalCommand.self, TriageCommand.self,
+            AssessCommand.self, StepsCommand.self, DueCommand.self, PlanCommand.self, JournalCommand.self,
+            TriageCommand.self,
             KeysCommand.self,
         ])
 
