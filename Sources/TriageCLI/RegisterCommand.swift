@@ -9,6 +9,8 @@ struct Prompter {
 
     /// A line, or nil at end of input.
     func line(_ prompt: String) -> String? {
+        // What `print` buffered must reach the screen before the prompt that follows it.
+        fflush(nil)
         FileHandle.standardOutput.write(Data(prompt.utf8))
         return readLine(strippingNewline: true)
     }

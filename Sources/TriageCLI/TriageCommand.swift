@@ -25,12 +25,19 @@ struct TriageCommand: AsyncParsableCommand {
             let now = options.now()
             let items = try options.run { try session.inbox(now: now, includeUnreadable: false) }
             let p = Presentation(m: m, timeZone: session.timeZone, now: now)
-            let clocks = try options.run { try session.deadlines(now: now) }.filter { $0.kind == .registration }
+            let allClocks = try options.run { try session.deadlines(now: now) }
+            let clocks = allClocks.filter { $0.kind == .registration }
             let due = Dictionary(clocks.map { ($0.subject, $0) }, uniquingKeysWith: { first, _ in first })
+            // Overdue steps of registered entries (item 42 at high risk among them) stay in sight on every screen.
+            let overdueSteps = allClocks.filter { $0.kind != .registration && $0.overdue }
             clear()
             let urgent = items.filter { !$0.record.urgency.isEmpty }.count
             print(m("triage.header", ["member": session.member.name]))
             print(m("inbox.summary", ["count": "\(items.count)", "urgent": "\(urgent)"]))
+            if !overdueSteps.isEmpty {
+                let entries = Set(overdueSteps.map(\.subject)).sorted().joined(separator: ", ")
+                print("! " + m("triage.overdue_steps", ["count": "\(overdueSteps.count)", "entries": entries]))
+            }
             print(String(repeating: "─", count: 78))
             for (index, item) in items.prefix(Self.pageSize).enumerated() {
                 print(queueLine(item, index: index + 1, p: p, due: due[item.record.shortID]))

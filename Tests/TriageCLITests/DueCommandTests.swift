@@ -47,3 +47,19 @@ import Testing
         #expect(try journal.run(["steps", "1", "--done", "call-mum"]).status == 64)
     }
 }
+
+@Suite struct OverdueInTheQueue {
+    @Test func theTriageQueueNamesEntriesWithOverdueSteps() throws {
+        let journal = try CLIJournal()
+        func queue(on now: String) throws -> String {
+            try senim(
+                ["triage", "--journal", journal.path, "--passphrase-file", journal.secret.path],
+                environment: ["SENIM_NOW": now]
+            ).stdout
+        }
+        // Registered on Monday 23 November: primary information is due on Wednesday the 25th.
+        #expect(!(try queue(on: "2026-11-25T05:00:00Z")).contains("overdue steps"))
+        let late = try queue(on: "2026-11-26T05:00:00Z")
+        #expect(late.contains("! overdue steps: 1 (2026/27-001)"), "\(late)")
+    }
+}
