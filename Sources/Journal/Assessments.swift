@@ -137,10 +137,7 @@ extension JournalSession {
         let (records, names) = try writer.read { db in
             (
                 try AssessmentRecord.filter(Column("entry_id") == entry.id!).order(Column("sequence")).fetchAll(db),
-                Dictionary(
-                    uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, name FROM member").map {
-                        ($0["id"] as Int64, $0["name"] as String)
-                    })
+                try Self.memberNames(db)
             )
         }
         guard !records.isEmpty else { return [] }
@@ -161,6 +158,14 @@ extension JournalSession {
                 answers: secret.answers, decidedLevel: record.decidedLevel, reason: secret.reason,
                 outcome: record.outcome, assessedBy: names[record.assessedBy] ?? "?", assessedAt: record.assessedAt)
         }
+    }
+
+    /// Every member's name by ID, to say who did what.
+    static func memberNames(_ db: Database) throws -> [Int64: String] {
+        Dictionary(
+            uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, name FROM member").map {
+                ($0["id"] as Int64, $0["name"] as String)
+            })
     }
 
     /// The entry's data key, unwrapped with this member's key.

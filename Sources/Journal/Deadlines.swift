@@ -147,10 +147,7 @@ extension JournalSession {
         let (rows, names) = try writer.read { db in
             (
                 try StepRow.filter(Column("entry_id") == entry.id!).order(Column("id")).fetchAll(db),
-                Dictionary(
-                    uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, name FROM member").map {
-                        ($0["id"] as Int64, $0["name"] as String)
-                    })
+                try Self.memberNames(db)
             )
         }
         var latest: [EntryStep: StepRow] = [:]

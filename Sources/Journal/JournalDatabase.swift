@@ -37,6 +37,17 @@ public final class JournalDatabase: Sendable {
         return config
     }
 
+    /// Triggers that refuse every update and delete of a table's rows, with the given messages.
+    private static func appendOnly(_ db: Database, table: String, onUpdate: String, onDelete: String) throws {
+        try db.execute(
+            sql: """
+                CREATE TRIGGER \(table)_append_only_update BEFORE UPDATE ON \(table)
+                BEGIN SELECT RAISE(ABORT, '\(onUpdate)'); END;
+                CREATE TRIGGER \(table)_append_only_delete BEFORE DELETE ON \(table)
+                BEGIN SELECT RAISE(ABORT, '\(onDelete)'); END;
+                """)
+    }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-journal") { db in
@@ -158,11 +169,10 @@ public final class JournalDatabase: Sendable {
                         sealed BLOB NOT NULL,
                         UNIQUE (entry_id, sequence)
                     );
-                    CREATE TRIGGER assessment_append_only_update BEFORE UPDATE ON assessment
-                    BEGIN SELECT RAISE(ABORT, 'assessments are never changed: assess again'); END;
-                    CREATE TRIGGER assessment_append_only_delete BEFORE DELETE ON assessment
-                    BEGIN SELECT RAISE(ABORT, 'assessments are never deleted'); END;
                     """)
+            try appendOnly(
+                db, table: "assessment", onUpdate: "assessments are never changed: assess again",
+                onDelete: "assessments are never deleted")
         }
         migrator.registerMigration("v3-steps") { db in
             // The response steps of an entry (primary information, the decision communicated, the immediate
@@ -179,11 +189,10 @@ public final class JournalDatabase: Sendable {
                         at TEXT NOT NULL
                     );
                     CREATE INDEX entry_step_entry ON entry_step(entry_id, step);
-                    CREATE TRIGGER entry_step_append_only_update BEFORE UPDATE ON entry_step
-                    BEGIN SELECT RAISE(ABORT, 'steps are never changed: record the step again'); END;
-                    CREATE TRIGGER entry_step_append_only_delete BEFORE DELETE ON entry_step
-                    BEGIN SELECT RAISE(ABORT, 'steps are never deleted'); END;
                     """)
+            try appendOnly(
+                db, table: "entry_step", onUpdate: "steps are never changed: record the step again",
+                onDelete: "steps are never deleted")
         }
         migrator.registerMigration("v4-plans") { db in
             // The help and support plan's measures and the referrals of an entry, append-only, their content
@@ -199,11 +208,10 @@ public final class JournalDatabase: Sendable {
                         at TEXT NOT NULL
                     );
                     CREATE INDEX plan_item_entry ON plan_item(entry_id);
-                    CREATE TRIGGER plan_item_append_only_update BEFORE UPDATE ON plan_item
-                    BEGIN SELECT RAISE(ABORT, 'plan items are never changed: add a new one'); END;
-                    CREATE TRIGGER plan_item_append_only_delete BEFORE DELETE ON plan_item
-                    BEGIN SELECT RAISE(ABORT, 'plan items are never deleted'); END;
                     """)
+            try appendOnly(
+                db, table: "plan_item", onUpdate: "plan items are never changed: add a new one",
+                onDelete: "plan items are never deleted")
         }
         return migrator
     }
