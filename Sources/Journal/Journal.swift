@@ -155,7 +155,7 @@ public final class Journal: Sendable {
             journal: self, member: unlocked, keys: keys,
             serviceKey: secrets[.serviceKey].map { SealingKeyPair(secret: $0) },
             inboxKey: secrets[.inboxKey],
-            collectorKey: secrets[.collectorKey].map { SigningKey(seed: $0) },
+            collectorSeed: secrets[.collectorKey],
             timeZone: try timeZone())
     }
 }

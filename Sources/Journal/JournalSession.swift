@@ -14,18 +14,21 @@ public final class JournalSession {
     let serviceKey: SealingKeyPair?
     let inboxKey: SecureBytes?
     let collectorKey: SigningKey?
+    /// The seed of the collector key, to wrap it to a new member who triages.
+    let collectorSeed: SecureBytes?
     public let timeZone: TimeZone
 
     init(
         journal: Journal, member: Member, keys: MemberKeys, serviceKey: SealingKeyPair?, inboxKey: SecureBytes?,
-        collectorKey: SigningKey?, timeZone: TimeZone
+        collectorSeed: SecureBytes?, timeZone: TimeZone
     ) {
         self.journal = journal
         self.member = member
         self.keys = keys
         self.serviceKey = serviceKey
         self.inboxKey = inboxKey
-        self.collectorKey = collectorKey
+        self.collectorSeed = collectorSeed
+        self.collectorKey = collectorSeed.map { SigningKey(seed: $0) }
         self.timeZone = timeZone
     }
 

@@ -84,10 +84,10 @@ struct KeysGenerate: AsyncParsableCommand {
 /// Reading passphrases for commands, with localised errors.
 enum PassphraseInput {
     /// A new passphrase: from a file, or asked twice at the terminal.
-    static func newPassphrase(file: String?, messages m: Messages) throws -> Passphrase {
+    static func newPassphrase(file: String?, prompt: String? = nil, messages m: Messages) throws -> Passphrase {
         do {
             if let file { return try PassphraseReader.read(fromFile: file) }
-            let first = try PassphraseReader.prompt(m("prompt.new_passphrase"))
+            let first = try PassphraseReader.prompt(prompt ?? m("prompt.new_passphrase"))
             let second = try PassphraseReader.prompt(m("prompt.repeat_passphrase"))
             guard first.matches(second) else { throw PassphraseError.mismatch }
             return first

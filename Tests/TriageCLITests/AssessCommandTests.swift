@@ -24,10 +24,10 @@ struct CLIJournal {
         }
     }
 
-    /// `senim` on this journal, unlocked with the passphrase file.
+    /// `senim` on this journal as its lead, unlocked with the passphrase file.
     func run(_ arguments: [String], lang: String = "en") throws -> ProcessResult {
         try senim(
-            arguments + ["--journal", path, "--passphrase-file", secret.path],
+            arguments + ["--journal", path, "--as", "lead", "--passphrase-file", secret.path],
             environment: ["SENIM_LANG": lang, "SENIM_NOW": "2026-11-23T05:00:00Z"])
     }
 

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import Journal
+import SafetyKeys
+
+/// `senim members`: who may open the journal, and in which role.
+struct MembersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "members",
+        abstract: "Add and list the journal's members.",
+        subcommands: [MembersAdd.self, MembersList.self])
+}
+
+struct MembersAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract:
+            "Add a member: they set their own passphrase; their keys are made and the entries they may read are shared.",
+        discussion: """
+            Roles: lead and deputy triage and write; director reads every entry (and will sign off); specialist \
+            reads the entries assigned to them; auditor sees statistics only. After the lead unlocks, hand the \
+            keyboard to the new member to type their passphrase twice; scripts pass --new-passphrase-file.
+            """)
+
+    @Argument(help: "The new member's name, as they will type it with --as.")
+    var name: String
+
+    @Option(help: "lead, deputy, specialist, director or auditor.")
+    var role: String
+
+    @Option(help: "Read the new member's passphrase from this file instead of asking.")
+    var newPassphraseFile: String?
+
+    @OptionGroup var options: JournalOptions
+
+    func validate() throws {
+        guard let role = MemberRole(rawValue: role) else {
+            throw ValidationError("--role must be one of lead, deputy, specialist, director, auditor")
+        }
+        if role == .lead { throw ValidationError("a journal has one lead; add a deputy instead") }
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty || trimmed.count > 100 { throw ValidationError("the name must be 1 to 100 characters") }
+    }
+
+    func run() async throws {
+        let m = options.messages
+        let session = try options.unlock()
+        let passphrase = try PassphraseInput.newPassphrase(
+            file: newPassphraseFile, prompt: m("prompt.member_new_passphrase", ["name": name]), messages: m)
+        guard passphrase.characterCount >= KeysGenerate.minimumPassphraseLength else {
+            throw CLIError(
+                m("error.weak_passphrase", ["min": "\(KeysGenerate.minimumPassphraseLength)"]),
+                hint: m("hint.weak_passphrase"))
+        }
+        let role = MemberRole(rawValue: role)!
+        let added = try options.run {
+            try session.addMember(name: name, role: role, passphrase: passphrase, now: options.now())
+        }
+        print(m("members.added", ["name": added.name, "role": m("role.\(role.rawValue)")]))
+    }
+}
+
+struct MembersList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the members, their roles and when each last unlocked the journal.")
+
+    @Flag(help: "Print the list as JSON.")
+    var json = false
+
+    @OptionGroup var options: JournalOptions
+
+    func run() async throws {
+        let m = options.messages
+        let session = try options.unlock()
+        let members = try session.journal.members()
+        if json {
+            struct Row: Encodable {
+                let name: String
+                let role: String
+                let createdAt: String
+                let lastUnlockAt: String?
+            }
+            try JSONOutput.print(
+                members.map {
+                    Row(name: $0.name, role: $0.role.rawValue, createdAt: $0.createdAt, lastUnlockAt: $0.lastUnlockAt)
+                })
+            return
+        }
+        let p = Presentation(m: m, timeZone: session.timeZone, now: options.now())
+        print(m("members.summary", ["count": "\(members.count)"]))
+        for member in members {
+            let last = member.lastUnlockAt.map { p.localTime($0) } ?? m("members.never")
+            print("  \(member.name) · \(m("role.\(member.role.rawValue)")) · \(m("members.last_unlock", ["at": last]))")
+        }
+    }
+}
