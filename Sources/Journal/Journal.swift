@@ -149,6 +149,12 @@ public final class Journal: Sendable {
         try database.writer.write { db in
             unlocked.lastUnlockAt = JournalClock.stamp(now)
             try unlocked.update(db)
+            // A journal made before events recorded the rows they change: the first unlock records every row
+            // as it stands, so that from here on any change behind Senim's back shows.
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event WHERE version >= 2") == 0 {
+                database.recorder.markAll(try Ledger.allRows(db).keys)
+                try EventLog.append(db, at: now, member: unlocked, keys: keys, action: .baseline)
+            }
             try EventLog.append(db, at: now, member: unlocked, keys: keys, action: .unlock)
         }
         return JournalSession(

@@ -8,6 +8,8 @@ public final class JournalDatabase: Sendable {
     public static let fileName = "journal.sqlite"
 
     public let writer: any DatabaseWriter
+    /// Watches every write so that each change is claimed by an event (see `Ledger`).
+    let recorder: Ledger.Recorder
 
     /// Opens the journal database in `directory`; it must exist unless `create`.
     public init(directory: URL, create: Bool = false) throws {
@@ -17,6 +19,7 @@ public final class JournalDatabase: Sendable {
         }
         writer = try DatabasePool(path: path, configuration: Self.configuration())
         try Self.migrator.migrate(writer)
+        recorder = Ledger.Recorder.attach(to: writer)
         for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
     }
 
@@ -24,7 +27,10 @@ public final class JournalDatabase: Sendable {
     public init() throws {
         writer = try DatabaseQueue(configuration: Self.configuration())
         try Self.migrator.migrate(writer)
+        recorder = Ledger.Recorder.attach(to: writer)
     }
+
+    deinit { Ledger.Recorder.detach(from: writer) }
 
     static func configuration() -> Configuration {
         var config = Configuration()
@@ -212,6 +218,53 @@ public final class JournalDatabase: Sendable {
             try appendOnly(
                 db, table: "plan_item", onUpdate: "plan items are never changed: add a new one",
                 onDelete: "plan items are never deleted")
+        }
+        migrator.registerMigration("v5-ledger") { db in
+            // Events commit to the rows they changed: one row here per changed row, with its fingerprint after
+            // the change (NULL when the change deleted it). Sign-offs, comments and access lists of entries.
+            try db.execute(
+                sql: """
+                    ALTER TABLE event ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+                    CREATE TABLE event_row (
+                        event_id INTEGER NOT NULL REFERENCES event(id),
+                        tbl TEXT NOT NULL,
+                        row_id INTEGER NOT NULL,
+                        digest BLOB,
+                        PRIMARY KEY (event_id, tbl, row_id)
+                    );
+                    CREATE INDEX event_row_row ON event_row(tbl, row_id);
+                    CREATE TABLE signoff (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        entry_id INTEGER NOT NULL REFERENCES entry(id),
+                        member_id INTEGER NOT NULL REFERENCES member(id),
+                        at TEXT NOT NULL,
+                        content_hash BLOB NOT NULL,
+                        signature BLOB NOT NULL
+                    );
+                    CREATE INDEX signoff_entry ON signoff(entry_id);
+                    CREATE TABLE entry_comment (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        entry_id INTEGER NOT NULL REFERENCES entry(id),
+                        member_id INTEGER NOT NULL REFERENCES member(id),
+                        at TEXT NOT NULL,
+                        sealed BLOB NOT NULL
+                    );
+                    CREATE INDEX entry_comment_entry ON entry_comment(entry_id);
+                    CREATE TABLE entry_access (
+                        entry_id INTEGER NOT NULL REFERENCES entry(id),
+                        member_id INTEGER NOT NULL REFERENCES member(id),
+                        PRIMARY KEY (entry_id, member_id)
+                    );
+                    """)
+            try appendOnly(
+                db, table: "event_row", onUpdate: "the event log is append-only",
+                onDelete: "the event log is append-only")
+            try appendOnly(
+                db, table: "signoff", onUpdate: "sign-offs are never changed: sign again",
+                onDelete: "sign-offs are never deleted")
+            try appendOnly(
+                db, table: "entry_comment", onUpdate: "comments are never changed: add another",
+                onDelete: "comments are never deleted")
         }
         return migrator
     }

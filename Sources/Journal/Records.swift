@@ -208,13 +208,15 @@ public struct JournalEvent: Codable, Equatable, Sendable, FetchableRecord, Mutab
     public var previousHash: Data
     public var hash: Data
     public var signature: Data?
+    /// 1: the hash covers the event's fields; 2: and the fingerprints of the rows it changed.
+    public var version: Int
 
     enum CodingKeys: String, CodingKey {
         case id, at
         case memberID = "member_id"
         case action, subject
         case previousHash = "previous_hash"
-        case hash, signature
+        case hash, signature, version
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

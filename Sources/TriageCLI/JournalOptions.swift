@@ -33,15 +33,19 @@ struct JournalOptions: ParsableArguments {
         environment["SENIM_NOW"].flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
     }
 
+    /// Opens the journal without unlocking it (for what needs only public keys).
+    func open() throws -> Journal {
+        do {
+            return try Journal(directory: try journalDirectory())
+        } catch let error as JournalError {
+            throw JournalMessages.cliError(error, messages: messages)
+        }
+    }
+
     /// Opens the journal and unlocks it, asking for the passphrase once if no file is given.
     func unlock() throws -> JournalSession {
         let m = messages
-        let journal: Journal
-        do {
-            journal = try Journal(directory: try journalDirectory())
-        } catch let error as JournalError {
-            throw JournalMessages.cliError(error, messages: m)
-        }
+        let journal = try open()
         let name = member ?? environment["SENIM_MEMBER"]
         let members = try journal.members()
         let shownName = name ?? (members.count == 1 ? members[0].name : "")
@@ -124,6 +128,10 @@ enum JournalMessages {
             CLIError(m("error.incomplete_plan_item"), hint: m("hint.incomplete_plan_item"))
         case .calendarFile(let line, let text):
             CLIError(m("error.calendar_file", ["line": "\(line)", "text": text]), hint: m("hint.calendar_file"))
+        case .emptyComment: CLIError(m("error.empty_comment"), hint: m("hint.empty_comment"))
+        case .restrictionWithoutReason:
+            CLIError(m("error.restriction_without_reason"), hint: m("hint.restriction_without_reason"))
+        case .cannotRemove(let name): CLIError(m("error.cannot_remove", ["name": name]), hint: m("hint.cannot_remove"))
         }
     }
 }

@@ -31,6 +31,9 @@ public struct Messages: Sendable {
         return text
     }
 
+    /// Whether there is a message for `key`.
+    public func has(_ key: String) -> Bool { table[key] != nil }
+
     /// All keys of a language's table (tests compare the three).
     public var keys: Set<String> { Set(table.keys) }
 }

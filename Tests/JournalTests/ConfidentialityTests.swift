@@ -69,7 +69,7 @@ func contains(_ haystack: Data, _ needle: String) -> Bool {
         let fixture = try JournalFixture()
         let first = try fixture.session.register(report: nil, phoneCall("Первая запись"), now: fixedNow)
         let second = try fixture.session.register(report: nil, phoneCall("Вторая запись"), now: fixedNow)
-        try fixture.writer.write { db in
+        try fixture.tamper { db in
             let a = try Data.fetchOne(
                 db, sql: "SELECT sealed FROM entry_field WHERE entry_id = ? AND name = 'words'",
                 arguments: [first.record.id!])
@@ -97,7 +97,7 @@ func contains(_ haystack: Data, _ needle: String) -> Bool {
         var registration = phoneCall("Слова ребёнка")
         registration.names = "Имя обидчика"
         let entry = try fixture.session.register(report: nil, registration, now: fixedNow)
-        try fixture.writer.write { db in
+        try fixture.tamper { db in
             let id = entry.record.id!
             for (from, to) in [("words", "swap"), ("names", "words"), ("swap", "names")] {
                 try db.execute(
@@ -118,7 +118,7 @@ func contains(_ haystack: Data, _ needle: String) -> Bool {
         let fixture = try JournalFixture()
         let first = try fixture.session.register(report: nil, phoneCall("Первая"), now: fixedNow)
         let second = try fixture.session.register(report: nil, phoneCall("Вторая"), now: fixedNow)
-        try fixture.writer.write { db in
+        try fixture.tamper { db in
             let key = try Data.fetchOne(
                 db, sql: "SELECT sealed FROM entry_key WHERE entry_id = ?", arguments: [first.record.id!])
             try db.execute(
@@ -156,7 +156,7 @@ func contains(_ haystack: Data, _ needle: String) -> Bool {
     @Test func losingTheEntryKeyRowLosesAccess() throws {
         let fixture = try JournalFixture()
         let entry = try fixture.session.register(report: nil, phoneCall("Ключ пропал"), now: fixedNow)
-        try fixture.writer.write { db in
+        try fixture.tamper { db in
             try db.execute(sql: "DELETE FROM entry_key WHERE entry_id = ?", arguments: [entry.record.id!])
         }
         #expect(throws: JournalError.noKeyForEntry(entry.record.number)) {
@@ -167,7 +167,7 @@ func contains(_ haystack: Data, _ needle: String) -> Bool {
     @Test func anAlteredInboxCopyIsReportedAsDamaged() throws {
         let fixture = try JournalFixture()
         let records = try fixture.collect([report("Первое"), report("Второе")])
-        try fixture.writer.write { db in
+        try fixture.tamper { db in
             // The first report's sealed copy put under the second report's ID.
             try db.execute(
                 sql: "UPDATE report SET sealed_payload = (SELECT sealed_payload FROM report WHERE id = ?) WHERE id = ?",

@@ -64,14 +64,49 @@ struct Walkthrough {
         }
     }
 
-    @Test func eachHashCanBeRecomputedFromTheEventsFields() async throws {
-        let events = try await Walkthrough().events()
+    @Test func eachHashCanBeRecomputedFromTheEventsFieldsAndTheRowsItChanged() async throws {
+        let walk = try await Walkthrough()
+        let events = try walk.events()
         for event in events {
+            #expect(event.version == 2)
+            let lines = try await walk.fixture.writer.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT tbl, row_id, digest FROM event_row WHERE event_id = ? ORDER BY tbl, row_id",
+                    arguments: [event.id!]
+                ).map { row -> String in
+                    let digest: Data? = row["digest"]
+                    return "\(row["tbl"] as String)\t\(row["row_id"] as Int64)\t\(digest.map(hex) ?? "deleted")\n"
+                }
+            }
+            let changes = Sodium.genericHash(Array(lines.joined().utf8), length: 32)
             let fields = [event.at, event.memberID.map(String.init) ?? "-", event.action, event.subject]
                 .joined(separator: "\u{1F}")
-            let expected = Sodium.genericHash(Array(event.previousHash) + Array(fields.utf8), length: 32)
+            let expected = Sodium.genericHash(
+                Array(event.previousHash) + Array(fields.utf8) + [0x1F] + changes, length: 32)
             #expect(event.hash == Data(expected), "event \(event.id ?? -1) \(event.action)")
         }
+    }
+
+    @Test func registeringRecordsEveryRowItWrote() async throws {
+        let walk = try await Walkthrough()
+        let register = try #require(try walk.events().first { $0.action == "register" })
+        let tables = try await walk.fixture.writer.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT tbl FROM event_row WHERE event_id = ? ORDER BY tbl", arguments: [register.id!])
+        }
+        #expect(Set(tables) == ["entry", "entry_field", "entry_key", "report", "year_counter"])
+        #expect(tables.filter { $0 == "entry_field" }.count >= 2, "the words and the names")
+    }
+
+    @Test func aChangeWithoutAnEventIsRolledBack() async throws {
+        let walk = try await Walkthrough()
+        let before = try dumpEveryTable(walk.fixture.writer)
+        #expect(throws: JournalError.self) {
+            try walk.fixture.writer.write { db in
+                try db.execute(sql: "UPDATE entry SET risk_level = 'low'")
+            }
+        }
+        #expect(try dumpEveryTable(walk.fixture.writer) == before)
     }
 
     @Test func eachEventIsSignedByItsMember() async throws {

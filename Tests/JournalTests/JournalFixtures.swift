@@ -63,21 +63,17 @@ final class JournalFixture {
         return try entries.map { try session.findReport(hex($0.id)) }
     }
 
-    /// Adds a member directly in the database, the way a future `member add` would, and returns their name.
+    /// Changes the database file behind Senim's back, through a connection of its own, the way the `sqlite3`
+    /// tool would.
+    func tamper(_ change: (Database) throws -> Void) throws {
+        let queue = try DatabaseQueue(path: directory.appendingPathComponent(JournalDatabase.fileName).path)
+        try queue.write(change)
+    }
+
+    /// Adds a member the way `senim members add` does, as the lead.
     func addMember(_ name: String, role: MemberRole, passphrase: String) throws {
-        let keys = MemberKeys()
-        let wrapped = try keys.wrap(passphrase: Passphrase(passphrase), parameters: .testOnlyInteractive)
-        try writer.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO member (name, role, box_public_key, sign_public_key, wrapped_seed, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    name, role.rawValue, Data(keys.boxPublicKey), Data(keys.signPublicKey), wrapped.fileText,
-                    JournalClock.stamp(fixedNow),
-                ])
-        }
+        try session.addMember(
+            name: name, role: role, passphrase: Passphrase(passphrase), kdf: .testOnlyInteractive, now: fixedNow)
     }
 }
 

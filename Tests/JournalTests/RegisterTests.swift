@@ -64,7 +64,7 @@ extension JournalFixture {
         _ = try fixture.session.register(report: nil, phoneCall("Первый"), now: fixedNow)
         let second = try fixture.session.register(report: nil, phoneCall("Второй"), now: fixedNow)
         // Someone removes the last entry behind the journal's back.
-        try fixture.writer.write { db in
+        try fixture.tamper { db in
             let id = second.record.id!
             try db.execute(sql: "DELETE FROM entry_field WHERE entry_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM entry_key WHERE entry_id = ?", arguments: [id])
@@ -258,7 +258,7 @@ extension JournalFixture {
 
     @Test func filterByStatus() throws {
         let registered = try Registered()
-        try registered.fixture.writer.write { db in
+        try registered.fixture.tamper { db in
             try db.execute(
                 sql: "UPDATE entry SET status = 'closed' WHERE id = ?", arguments: [registered.sexual.record.id!])
         }

@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import ReportFormat
+import Synchronization
+
+/// What the event log vouches for: every row of the journal's tables, each fingerprinted, each change claimed by
+/// the event that made it.
+///
+/// A `Ledger.Recorder` watches the writer connection. Every insert, update and delete of a covered table is
+/// remembered until the next event is appended; the event then records the fingerprint of each changed row as it
+/// stands (or that it was deleted) in `event_row`, and its hash commits to that list. A transaction that changes a
+/// covered table without appending an event is rolled back, so nothing Senim writes can escape the log.
+enum Ledger {
+    /// The tables whose rows the log vouches for. (The log's own tables are vouched for by the chain.)
+    static let tables: Set<String> = [
+        "setting", "member", "member_secret", "entry", "report", "entry_field", "entry_key", "year_counter",
+        "assessment", "entry_step", "plan_item", "signoff", "entry_comment", "entry_access",
+    ]
+
+    /// A row: its table and SQLite row ID.
+    struct RowRef: Hashable, Comparable {
+        let table: String
+        let rowID: Int64
+
+        static func < (a: RowRef, b: RowRef) -> Bool { (a.table, a.rowID) < (b.table, b.rowID) }
+    }
+
+    /// A row's fingerprint: BLAKE2b-256 over its table, row ID and every column (name, type and value), each
+    /// length-prefixed so that no two different rows encode alike.
+    static func digest(table: String, rowID: Int64, row: Row) -> Data {
+        var bytes: [UInt8] = []
+        func append(_ tag: UInt8, _ part: [UInt8]) {
+            bytes.append(tag)
+            var length = UInt32(part.count).bigEndian
+            withUnsafeBytes(of: &length) { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: part)
+        }
+        append(0x54, Array(table.utf8))
+        append(0x52, Array(String(rowID).utf8))
+        for (column, value) in row {
+            if column == "rowid" { continue }
+            append(0x43, Array(column.utf8))
+            switch value.storage {
+            case .null: append(0x00, [])
+            case .int64(let number): append(0x01, Array(String(number).utf8))
+            case .double(let number): append(0x02, Array(String(number).utf8))
+            case .string(let text): append(0x03, Array(text.utf8))
+            case .blob(let data): append(0x04, Array(data))
+            }
+        }
+        return Data(Sodium.genericHash(bytes, length: 32))
+    }
+
+    /// The current fingerprint of one row, or nil when it does not exist.
+    static func digest(_ db: Database, _ ref: RowRef) throws -> Data? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM \(ref.table) WHERE rowid = ?", arguments: [ref.rowID])
+        else { return nil }
+        return digest(table: ref.table, rowID: ref.rowID, row: row)
+    }
+
+    /// Every row of the covered tables with its fingerprint.
+    static func allRows(_ db: Database) throws -> [RowRef: Data] {
+        var rows: [RowRef: Data] = [:]
+        for table in tables.sorted() where try db.tableExists(table) {
+            let cursor = try Row.fetchCursor(db, sql: "SELECT rowid AS rowid, * FROM \(table)")
+            while let row = try cursor.next() {
+                let rowID: Int64 = row["rowid"]
+                rows[RowRef(table: table, rowID: rowID)] = digest(table: table, rowID: rowID, row: row)
+            }
+        }
+        return rows
+    }
+
+    /// One line of an event's record of changes.
+    struct Change: Equatable {
+        let ref: RowRef
+        /// The row's fingerprint after the change; nil when the change deleted it.
+        let digest: Data?
+    }
+
+    /// The hash an event's record of changes contributes to the event's own hash.
+    static func changesHash(_ changes: [Change]) -> Data {
+        let lines = changes.sorted { $0.ref < $1.ref }.map { change in
+            "\(change.ref.table)\t\(change.ref.rowID)\t\(change.digest?.hexString ?? "deleted")\n"
+        }
+        return Data(Sodium.genericHash(Array(lines.joined().utf8), length: 32))
+    }
+
+    /// Watches the writer connection for changes to the covered tables.
+    final class Recorder: TransactionObserver, Sendable {
+        private let pending = Mutex<Set<RowRef>>([])
+        private static let byConnection = Mutex<[ObjectIdentifier: Recorder]>([:])
+
+        /// Starts watching `writer`'s connection.
+        static func attach(to writer: any DatabaseWriter) -> Recorder {
+            let recorder = Recorder()
+            writer.writeWithoutTransaction { db in
+                db.add(transactionObserver: recorder, extent: .observerLifetime)
+                byConnection.withLock { $0[ObjectIdentifier(db)] = recorder }
+            }
+            return recorder
+        }
+
+        /// Stops watching (when the database closes).
+        static func detach(from writer: any DatabaseWriter) {
+            writer.writeWithoutTransaction { db in
+                _ = byConnection.withLock { $0.removeValue(forKey: ObjectIdentifier(db)) }
+            }
+        }
+
+        /// The recorder watching this connection, if any.
+        static func watching(_ db: Database) -> Recorder? {
+            byConnection.withLock { $0[ObjectIdentifier(db)] }
+        }
+
+        /// The rows changed since the last event, forgetting them.
+        func take() -> Set<RowRef> {
+            pending.withLock { rows in
+                defer { rows = [] }; return rows
+            }
+        }
+
+        /// Claims every row (the baseline of a journal made before the log recorded changes).
+        func markAll(_ rows: some Sequence<RowRef>) { pending.withLock { $0.formUnion(rows) } }
+
+        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { Ledger.tables.contains(eventKind.tableName) }
+
+        func databaseDidChange(with event: DatabaseEvent) {
+            let ref = RowRef(table: event.tableName, rowID: event.rowID)
+            pending.withLock { _ = $0.insert(ref) }
+        }
+
+        func databaseWillCommit() throws {
+            let unrecorded = pending.withLock { $0 }
+            if let first = unrecorded.min() {
+                throw JournalError.damaged(
+                    "a change to \(first.table) row \(first.rowID) was about to be saved without an event in the log")
+            }
+        }
+
+        func databaseDidCommit(_ db: Database) {}
+
+        func databaseDidRollback(_ db: Database) { pending.withLock { $0 = [] } }
+    }
+}
