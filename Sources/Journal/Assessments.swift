@@ -141,12 +141,12 @@ extension JournalSession {
             )
         }
         guard !records.isEmpty else { return [] }
-        let dataKey = try entryDataKey(entry)
+        let ring = try entryKeyRing(entry)
         return try records.map { record in
             let secret: SealedAssessment
             do {
-                let plain = try FieldCipher.open(
-                    Array(record.sealed), key: dataKey,
+                let plain = try ring.open(
+                    Array(record.sealed),
                     context: Self.assessmentContext(entryID: entry.id!, sequence: record.sequence))
                 secret = try JSONDecoder().decode(SealedAssessment.self, from: Data(plain))
             } catch {

@@ -152,15 +152,15 @@ extension JournalSession {
         }
         var latest: [EntryStep: StepRow] = [:]
         for row in rows { latest[row.step] = row }
-        let key = latest.values.contains { $0.sealedReason != nil } ? try entryDataKey(entry) : nil
+        let key = latest.values.contains { $0.sealedReason != nil } ? try entryKeyRing(entry) : nil
         var result: [EntryStep: StepRecord] = [:]
         for (step, row) in latest {
             var reason: String?
             if let sealed = row.sealedReason, let key {
                 do {
                     reason = String(
-                        decoding: try FieldCipher.open(
-                            Array(sealed), key: key,
+                        decoding: try key.open(
+                            Array(sealed),
                             context: Self.stepContext(entryID: entry.id!, step: step, at: row.at)),
                         as: UTF8.self)
                 } catch {

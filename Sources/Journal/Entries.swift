@@ -64,6 +64,8 @@ public enum EntryFieldName: String, CaseIterable, Sendable {
     case words, summary
     case classOrGrade = "class"
     case names, contact, notes
+    /// Why the entry is restricted to named members.
+    case restriction
 }
 
 /// A journal entry with its sensitive fields decrypted.
@@ -206,7 +208,7 @@ extension JournalSession {
 
     func detail(of record: EntryRecord) throws -> EntryDetail {
         let entryID = record.id!
-        let dataKey = try entryDataKey(record)
+        let ring = try entryKeyRing(record)
         let (fields, author) = try writer.read { db in
             (
                 try EntryField.filter(Column("entry_id") == entryID).fetchAll(db),
@@ -217,8 +219,8 @@ extension JournalSession {
         for field in fields {
             guard let name = EntryFieldName(rawValue: field.name) else { continue }
             do {
-                let plain = try FieldCipher.open(
-                    Array(field.sealed), key: dataKey, context: Self.fieldContext(entryID: entryID, field: name))
+                let plain = try ring.open(
+                    Array(field.sealed), context: Self.fieldContext(entryID: entryID, field: name))
                 values[name] = String(decoding: plain, as: UTF8.self)
             } catch {
                 throw JournalError.damaged("field \(name.rawValue) of entry \(record.number)")

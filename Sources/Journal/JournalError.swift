@@ -45,4 +45,10 @@ public enum JournalError: Error, Equatable, Sendable {
     case incompletePlanItem
     /// The journal's `calendar.txt` has a line that is not a date and a kind of day.
     case calendarFile(line: Int, text: String)
+    /// A comment with no text.
+    case emptyComment
+    /// An entry restricted without saying why.
+    case restrictionWithoutReason
+    /// The lead cannot be removed, nor can a member remove themselves.
+    case cannotRemove(String)
 }

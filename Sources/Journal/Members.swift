@@ -30,8 +30,14 @@ extension JournalSession {
         // The entries whose data keys go to the new member: every entry, for the roles that read them all.
         var entryKeys: [(Int64, [UInt8])] = []
         if role.readsAllEntries {
+            // Restricted entries stay with the members named on their access list.
             let mine = try writer.read { db in
-                try EntryKey.filter(Column("member_id") == member.id!).fetchAll(db)
+                try EntryKey.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM entry_key WHERE member_id = ?
+                        AND entry_id NOT IN (SELECT entry_id FROM entry_access)
+                        """, arguments: [member.id!])
             }
             for sealed in mine {
                 let dataKey: SecureBytes

@@ -124,12 +124,12 @@ extension JournalSession {
         }
         var plan = EntryPlan()
         guard !rows.isEmpty else { return plan }
-        let key = try entryDataKey(entry)
+        let ring = try entryKeyRing(entry)
         for row in rows {
             let plain: [UInt8]
             do {
-                plain = try FieldCipher.open(
-                    Array(row.sealed), key: key,
+                plain = try ring.open(
+                    Array(row.sealed),
                     context: Self.planContext(entryID: entry.id!, kind: row.kind, at: row.at))
             } catch {
                 throw JournalError.damaged("plan item \(row.id ?? 0) of entry \(entry.number)")

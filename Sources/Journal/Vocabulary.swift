@@ -67,6 +67,15 @@ public enum MemberRole: String, Codable, CaseIterable, Sendable {
 
     /// Whether new entries' data keys are wrapped to this role.
     public var readsAllEntries: Bool { self == .lead || self == .deputy || self == .director }
+
+    /// Whether the role may read the audit log (who did what, never the content).
+    public var audits: Bool { self == .lead || self == .director || self == .auditor }
+
+    /// Whether the role signs entries off.
+    public var signsOff: Bool { self == .director }
+
+    /// Whether the role may restrict an entry to named members.
+    public var restricts: Bool { self == .lead || self == .director }
 }
 
 /// What makes a report urgent.

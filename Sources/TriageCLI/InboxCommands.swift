@@ -65,8 +65,8 @@ struct ShowCommand: AsyncParsableCommand {
 struct JournalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal",
-        abstract: "List and show journal entries.",
-        subcommands: [JournalList.self, JournalShow.self])
+        abstract: "List and show journal entries; verify the journal and print its head.",
+        subcommands: [JournalList.self, JournalShow.self, JournalVerify.self, JournalHead.self])
 }
 
 struct JournalList: AsyncParsableCommand {
@@ -184,6 +184,13 @@ struct JournalShow: AsyncParsableCommand {
             print(p.entryText(detail))
             print("")
             print(p.assessmentsText(assessments, number: detail.record.number))
+            let comments = try options.run { try session.comments(of: detail.record.number, now: now) }
+            if !comments.isEmpty {
+                print("")
+                print(p.commentsText(comments))
+            }
+            print("")
+            print(p.signOffsText(try options.run { try session.signOffs(of: detail.record.number, now: now) }))
         }
     }
 }

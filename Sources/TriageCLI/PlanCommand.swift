@@ -96,17 +96,7 @@ struct PlanCommand: AsyncParsableCommand {
                     referrals: plan.referrals.map(\.content)))
             return
         }
-        print(m("plan.heading", ["number": entry.number]))
-        if plan.measures.isEmpty && plan.referrals.isEmpty { print("  " + m("plan.empty")) }
-        for (index, item) in plan.measures.enumerated() {
-            let measure = item.content
-            print("  \(index + 1). \(measure.kind) · \(measure.responsible) · \(measure.volume) · \(measure.term)")
-            print("     \(m("plan.col_indicator")): \(measure.indicator)")
-        }
-        for item in plan.referrals {
-            let referral = item.content
-            print("  → \(referral.recipient) (\(referral.on)): \(referral.sent)")
-        }
+        print(Presentation(m: m, timeZone: session.timeZone, now: now).planText(plan, number: entry.number))
     }
 
     /// The printable document in the chosen language.
@@ -158,5 +148,24 @@ struct PlanCommand: AsyncParsableCommand {
             throw CLIError(m("error.plan_template", ["path": root.path]), hint: m("hint.plan_template"))
         }
         return try String(contentsOf: url, encoding: .utf8)
+    }
+}
+
+extension Presentation {
+    /// The plan's measures and referrals as the terminal shows them.
+    func planText(_ plan: EntryPlan, number: String) -> String {
+        var lines = [m("plan.heading", ["number": number])]
+        if plan.measures.isEmpty && plan.referrals.isEmpty { lines.append("  " + m("plan.empty")) }
+        for (index, item) in plan.measures.enumerated() {
+            let measure = item.content
+            lines.append(
+                "  \(index + 1). \(measure.kind) · \(measure.responsible) · \(measure.volume) · \(measure.term)")
+            lines.append("     \(m("plan.col_indicator")): \(measure.indicator)")
+        }
+        for item in plan.referrals {
+            let referral = item.content
+            lines.append("  → \(referral.recipient) (\(referral.on)): \(referral.sent)")
+        }
+        return lines.joined(separator: "\n")
     }
 }

@@ -433,4 +433,58 @@
             #expect(result.stdout.contains("unlimited"))
         }
     }
+
+    /// `senim review` worked at a terminal, in Kazakh, like a director.
+    @Suite struct ReviewAtTheTerminal {
+        @Test func theDirectorReadsCommentsAndSignsOffInKazakh() throws {
+            let journal = try CLIJournal(entries: [["--type", "bullying"], ["--type", "physical"]])
+            let directorSecret = try PassphraseFile("директордың өз құпия фразасы")
+            let added = try journal.run([
+                "members", "add", "Директор", "--role", "director", "--new-passphrase-file", directorSecret.path,
+            ])
+            try #require(added.status == 0, "\(added.stderr)")
+            let kk = try messageTable("kk")
+            func text(_ key: String) throws -> String { try #require(kk[key], "kk.json has no \(key)") }
+            let run = try TerminalRun(
+                ["review", "--journal", journal.path, "--as", "Директор", "--lang", "kk"],
+                environment: ["COLUMNS": "80", "LINES": "24", "SENIM_NOW": "2026-11-23T05:00:00Z"],
+                everythingOnTerminal: true)
+            try run.waitForPrompt(try text("prompt.passphrase").replacingOccurrences(of: "{member}", with: "Директор"))
+            run.type("директордың өз құпия фразасы")
+            try run.waitFor(try text("review.prompt"), after: 0)
+            #expect(run.screen.contains("Жазбалар: 2, тексеруді күтуде: 2"))
+
+            var offset = run.screen.count
+            try run.answer("2")
+            try run.waitFor(try text("review.entry_prompt"), after: offset)
+            #expect(run.screen.dropFirst(offset).contains("Звонок мамы"), "the entry's words are shown")
+
+            offset = run.screen.count
+            try run.answer("c")
+            try run.waitFor(try text("review.comment_prompt"), after: offset)
+            offset = run.screen.count
+            try run.answer("Сынып жетекшісімен сөйлесу")
+            try run.waitFor("2026/27-002 жазбасына түсініктеме қосылды.", after: offset)
+            #expect(run.screen.dropFirst(offset).contains("Сынып жетекшісімен сөйлесу"))
+
+            offset = run.screen.count
+            try run.answer("s")
+            try run.waitFor(
+                try text("review.confirm_sign").replacingOccurrences(of: "{number}", with: "2026/27-002"), after: offset
+            )
+            offset = run.screen.count
+            try run.answer("y")
+            try run.waitFor("2026/27-002 жазбасына қол қойылды.", after: offset)
+            try run.waitFor("Жазбалар: 2, тексеруді күтуде: 1", after: offset)
+            run.type("q")
+            let result = try run.finish()
+            #expect(result.status == 0, "terminal shows: \(run.screen)")
+
+            let shown = try journal.run(["journal", "show", "2"])
+            #expect(shown.stdout.contains("Директор: Сынып жетекшісімен сөйлесу"))
+            #expect(shown.stdout.contains("Директор · matches the entry"))
+            let verify = try senim(["journal", "verify", "--journal", journal.path])
+            #expect(verify.status == 0, "\(verify.stdout)")
+        }
+    }
 #endif
