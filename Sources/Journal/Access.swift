@@ -164,7 +164,10 @@ extension JournalSession {
                 throw JournalError.notAllowed(member: name, action: "read restricted entry \(entry.number)")
             }
             try db.execute(
-                sql: "INSERT OR REPLACE INTO entry_key (entry_id, member_id, sealed) VALUES (?, ?, ?)",
+                sql: """
+                    INSERT INTO entry_key (entry_id, member_id, sealed) VALUES (?, ?, ?)
+                    ON CONFLICT (entry_id, member_id) DO UPDATE SET sealed = excluded.sealed
+                    """,
                 arguments: [entry.id!, assignee.id!, Data(sealSecret(key, to: Array(assignee.boxPublicKey)))])
             try EventLog.append(
                 db, at: now, member: member, keys: keys, action: .assign, subject: "\(entry.number) \(name)")

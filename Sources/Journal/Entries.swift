@@ -23,6 +23,11 @@ public struct Registration: Sendable {
     public var contact: String?
     /// When the report was received (for a form report: its receipt hour).
     public var receivedAt: Date
+    /// Members the entry is restricted to from the start (with the one registering it); empty for none. The
+    /// entry's key is then never wrapped to anyone else.
+    public var restrictTo: [String] = []
+    /// Why it is restricted; required with `restrictTo`.
+    public var restrictionReason: String?
 
     public init(
         channel: Channel, reporterRole: EntryReporterRole, types: [CrueltyType], place: String? = nil,
@@ -73,6 +78,8 @@ public struct EntryDetail: Sendable {
     public let record: EntryRecord
     public let fields: [EntryFieldName: String]
     public let registeredBy: String
+    /// The members the entry is restricted to; nil when it is not restricted.
+    public var access: [String]? = nil
 }
 
 /// Filters for `journal list`.
@@ -119,7 +126,23 @@ extension JournalSession {
         let urgency = reasons.sorted()
         let year = AcademicYear(containing: registration.receivedAt, timeZone: timeZone)
         let dataKey = randomSecretKey()
-        let readers = try journal.members().filter { $0.role.readsAllEntries || $0.id == member.id }
+        let everyone = try journal.members()
+        var readers = everyone.filter { $0.role.readsAllEntries || $0.id == member.id }
+        let restrictionReason = registration.restrictionReason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if !registration.restrictTo.isEmpty {
+            guard !restrictionReason.isEmpty else { throw JournalError.restrictionWithoutReason }
+            readers = [member]
+            for name in registration.restrictTo {
+                guard let found = everyone.first(where: { $0.name == name }) else {
+                    throw JournalError.unknownMember(name)
+                }
+                guard found.role != .auditor else {
+                    throw JournalError.notAllowed(member: found.name, action: "read entries")
+                }
+                if !readers.contains(where: { $0.id == found.id }) { readers.append(found) }
+            }
+        }
+        let restricted = !registration.restrictTo.isEmpty
         let entry: EntryRecord = try writer.write { db in
             let sequence = try Int.fetchOne(
                 db,
@@ -140,7 +163,7 @@ extension JournalSession {
             let values: [(EntryFieldName, String?)] = [
                 (.words, registration.words), (.summary, registration.summary),
                 (.classOrGrade, registration.classOrGrade), (.names, registration.names),
-                (.contact, registration.contact),
+                (.contact, registration.contact), (.restriction, restricted ? restrictionReason : nil),
             ]
             for (name, value) in values {
                 guard let value, !value.isEmpty else { continue }
@@ -153,6 +176,13 @@ extension JournalSession {
                     entryID: entry.id!, memberID: reader.id!,
                     sealed: Data(sealSecret(dataKey, to: Array(reader.boxPublicKey)))
                 ).insert(db)
+            }
+            if restricted {
+                for reader in readers {
+                    try db.execute(
+                        sql: "INSERT INTO entry_access (entry_id, member_id) VALUES (?, ?)",
+                        arguments: [entry.id!, reader.id!])
+                }
             }
             if let reportID {
                 try db.execute(
@@ -209,10 +239,11 @@ extension JournalSession {
     func detail(of record: EntryRecord) throws -> EntryDetail {
         let entryID = record.id!
         let ring = try entryKeyRing(record)
-        let (fields, author) = try writer.read { db in
+        let (fields, author, access) = try writer.read { db in
             (
                 try EntryField.filter(Column("entry_id") == entryID).fetchAll(db),
-                try String.fetchOne(db, sql: "SELECT name FROM member WHERE id = ?", arguments: [record.registeredBy])
+                try String.fetchOne(db, sql: "SELECT name FROM member WHERE id = ?", arguments: [record.registeredBy]),
+                try Self.access(db, entryID: entryID)
             )
         }
         var values: [EntryFieldName: String] = [:]
@@ -226,6 +257,6 @@ extension JournalSession {
                 throw JournalError.damaged("field \(name.rawValue) of entry \(record.number)")
             }
         }
-        return EntryDetail(record: record, fields: values, registeredBy: author ?? "?")
+        return EntryDetail(record: record, fields: values, registeredBy: author ?? "?", access: access)
     }
 }

@@ -17,6 +17,10 @@ public final class Journal: Sendable {
         case collectorKey = "collector-key"
     }
 
+    /// The name prefix of sealing keys retired by a rotation, kept so that reports sealed to them still open:
+    /// `service-key-previous:<key ID in hex>`.
+    static let previousServiceKeyPrefix = "service-key-previous:"
+
     /// Opens an existing journal.
     public init(directory: URL) throws {
         self.directory = directory
@@ -79,13 +83,23 @@ public final class Journal: Sendable {
             }
             try EventLog.append(db, at: now, member: member, keys: keys, action: .create, subject: leadName)
         }
+        let journal = Journal(directory: directory, database: database)
+        let (servicePath, collectorPath) = try journal.writePublicKeys(
+            service: service.publicKey, collector: collectorKey)
+        return Created(
+            journal: journal, servicePublicKeyPath: servicePath, collectorPublicKeyPath: collectorPath,
+            keyID: service.publicKey.keyID)
+    }
+
+    /// The public keys the intake needs, as files in the journal folder: `safety-service.pub` and
+    /// `collector.pub`. Returns their paths.
+    @discardableResult
+    func writePublicKeys(service: SealingPublicKey, collector: CollectorPublicKey) throws -> (String, String) {
         let servicePath = directory.appendingPathComponent("safety-service.pub").path
         let collectorPath = directory.appendingPathComponent("collector.pub").path
-        try Data(service.publicKey.fileText.utf8).write(to: URL(fileURLWithPath: servicePath))
-        try Data(collectorKey.fileText.utf8).write(to: URL(fileURLWithPath: collectorPath))
-        return Created(
-            journal: Journal(directory: directory, database: database), servicePublicKeyPath: servicePath,
-            collectorPublicKeyPath: collectorPath, keyID: service.publicKey.keyID)
+        try Data(service.fileText.utf8).write(to: URL(fileURLWithPath: servicePath))
+        try Data(collector.fileText.utf8).write(to: URL(fileURLWithPath: collectorPath))
+        return (servicePath, collectorPath)
     }
 
     /// A setting's value.
@@ -137,6 +151,14 @@ public final class Journal: Sendable {
             try MemberSecret.filter(Column("member_id") == member.id!).fetchAll(db)
         }
         var secrets: [SecretName: SecureBytes] = [:]
+        var previousServiceKeys: [SealingKeyPair] = []
+        for secret in sealed where secret.name.hasPrefix(Self.previousServiceKeyPrefix) {
+            do {
+                previousServiceKeys.append(SealingKeyPair(secret: try keys.openSealed(Array(secret.sealed))))
+            } catch {
+                throw JournalError.damaged("the \(secret.name) of \(member.name) does not open")
+            }
+        }
         for secret in sealed {
             guard let name = SecretName(rawValue: secret.name) else { continue }
             do {
@@ -162,6 +184,7 @@ public final class Journal: Sendable {
             serviceKey: secrets[.serviceKey].map { SealingKeyPair(secret: $0) },
             inboxKey: secrets[.inboxKey],
             collectorSeed: secrets[.collectorKey],
+            previousServiceKeys: previousServiceKeys,
             timeZone: try timeZone())
     }
 }

@@ -16,11 +16,13 @@ public final class JournalSession {
     let collectorKey: SigningKey?
     /// The seed of the collector key, to wrap it to a new member who triages.
     let collectorSeed: SecureBytes?
+    /// Sealing keys retired by rotations: reports sealed to them still open.
+    let previousServiceKeys: [SealingKeyPair]
     public let timeZone: TimeZone
 
     init(
         journal: Journal, member: Member, keys: MemberKeys, serviceKey: SealingKeyPair?, inboxKey: SecureBytes?,
-        collectorSeed: SecureBytes?, timeZone: TimeZone
+        collectorSeed: SecureBytes?, previousServiceKeys: [SealingKeyPair] = [], timeZone: TimeZone
     ) {
         self.journal = journal
         self.member = member
@@ -28,6 +30,7 @@ public final class JournalSession {
         self.serviceKey = serviceKey
         self.inboxKey = inboxKey
         self.collectorSeed = collectorSeed
+        self.previousServiceKeys = previousServiceKeys
         self.collectorKey = collectorSeed.map { SigningKey(seed: $0) }
         self.timeZone = timeZone
     }
@@ -70,6 +73,7 @@ public final class JournalSession {
     /// the journal are skipped; ones that do not open are kept, marked unreadable with the reason.
     public func importEnvelopes(_ batch: [SpoolEntry], now: Date) throws -> ImportSummary {
         let (serviceKey, inboxKey) = try requireTriage("pull")
+        let serviceKeys = [serviceKey] + previousServiceKeys
         var summary = ImportSummary()
         let ids = batch.map(\.id)
         let known: Set<Data> = try writer.read { db in
@@ -96,7 +100,7 @@ public final class JournalSession {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 for index in stride(from: worker, to: fresh.count, by: workers) {
                     slots.buffer[index] = Self.open(
-                        fresh[index], serviceKey: serviceKey, inboxKey: inboxKey, detector: detector, stamp: stamp)
+                        fresh[index], serviceKeys: serviceKeys, inboxKey: inboxKey, detector: detector, stamp: stamp)
                 }
             }
         }
@@ -116,7 +120,7 @@ public final class JournalSession {
     }
 
     private static func open(
-        _ entry: SpoolEntry, serviceKey: SealingKeyPair, inboxKey: SecureBytes, detector: UrgencyDetector,
+        _ entry: SpoolEntry, serviceKeys: [SealingKeyPair], inboxKey: SecureBytes, detector: UrgencyDetector,
         stamp: String
     ) -> CollectedReport {
         var row = CollectedReport(
@@ -127,6 +131,8 @@ public final class JournalSession {
         let json: [UInt8]
         do {
             let envelope = try Envelope(parsing: entry.envelope)
+            // The current key, or one a rotation retired: the one the envelope names.
+            let serviceKey = serviceKeys.first { $0.publicKey.keyID == envelope.keyID } ?? serviceKeys[0]
             var padded = try serviceKey.openPayloadBytes(envelope)
             defer { padded.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
             do {

@@ -10,6 +10,8 @@ import Synchronization
 /// remembered until the next event is appended; the event then records the fingerprint of each changed row as it
 /// stands (or that it was deleted) in `event_row`, and its hash commits to that list. A transaction that changes a
 /// covered table without appending an event is rolled back, so nothing Senim writes can escape the log.
+/// (SQLite reports no change for rows that `INSERT OR REPLACE` deletes: write upserts instead. `journal verify`
+/// would report such a row as missing.)
 enum Ledger {
     /// The tables whose rows the log vouches for. (The log's own tables are vouched for by the chain.)
     static let tables: Set<String> = [

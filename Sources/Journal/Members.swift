@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ReportFormat
 import SafetyKeys
 
 extension JournalSession {
@@ -64,6 +65,151 @@ extension JournalSession {
             try EventLog.append(
                 db, at: now, member: member, keys: self.keys, action: .memberAdded, subject: "\(name) \(role.rawValue)")
             return added
+        }
+    }
+}
+
+/// What removing a member did.
+public struct MemberRemoval: Sendable {
+    public let name: String
+    /// Entries the member could read that now have a new data key, wrapped only to those who keep access.
+    public let entriesRekeyed: Int
+    /// Entries whose key the member held but that the lead cannot open (restricted away from the lead): the
+    /// member's key to them was destroyed, but they keep their data key.
+    public let entriesNotRekeyed: [String]
+    /// The new sealing key when the member triaged (held the service key): the intake must get it.
+    public let newServicePublicKey: SealingPublicKey?
+}
+
+extension JournalSession {
+    /// Removes a member: their wrapped keys are destroyed, every entry they could read gets a new data key, and
+    /// if they triaged, the service's sealing key, the collector key and the inbox key are rotated. Reports sealed
+    /// to the old sealing key still open for the remaining members. Only the lead removes members; the lead
+    /// cannot be removed. What the member already read cannot be taken back.
+    public func removeMember(_ name: String, now: Date) throws -> MemberRemoval {
+        guard member.role == .lead else {
+            throw JournalError.notAllowed(member: member.name, action: "remove members")
+        }
+        let everyone = try journal.members()
+        guard let target = everyone.first(where: { $0.name == name }) else { throw JournalError.unknownMember(name) }
+        guard target.role != .lead, target.id != member.id else { throw JournalError.cannotRemove(name) }
+        let remaining = everyone.filter { $0.id != target.id }
+
+        // The entries the member held a key to, and who else holds one.
+        let (held, holders) = try writer.read { db in
+            let entries = try EntryRecord.fetchAll(
+                db,
+                sql: "SELECT entry.* FROM entry JOIN entry_key ON entry_key.entry_id = entry.id WHERE member_id = ?",
+                arguments: [target.id!])
+            var holders: [Int64: Set<Int64>] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT entry_id, member_id FROM entry_key") {
+                holders[row["entry_id"], default: []].insert(row["member_id"])
+            }
+            return (entries, holders)
+        }
+        var rings: [(EntryRecord, EntryKeyRing)] = []
+        var notRekeyed: [String] = []
+        for entry in held {
+            if holders[entry.id!]?.contains(member.id!) == true {
+                rings.append((entry, try entryKeyRing(entry)))
+            } else {
+                notRekeyed.append(entry.number)
+            }
+        }
+
+        // A member who triaged held the service, inbox and collector secrets: all three are replaced.
+        struct Rotation {
+            let service: SealingKeyPair
+            let inbox: SecureBytes
+            let collectorSeed: SecureBytes
+            let collector: CollectorPublicKey
+        }
+        var rotation: Rotation?
+        if target.role.triages {
+            guard serviceKey != nil, inboxKey != nil else {
+                throw JournalError.notAllowed(member: member.name, action: "remove members")
+            }
+            let seed = randomSecretKey()
+            rotation = Rotation(
+                service: SealingKeyPair(), inbox: randomSecretKey(), collectorSeed: seed,
+                collector: CollectorPublicKey(bytes: SigningKey(seed: seed).publicKey)!)
+        }
+
+        try writer.write { db in
+            for (entry, ring) in rings {
+                let readers = remaining.filter { holders[entry.id!]?.contains($0.id!) == true }
+                try rotateEntryKey(db, entry: entry, ring: ring, readers: readers)
+            }
+            try db.execute(sql: "DELETE FROM entry_key WHERE member_id = ?", arguments: [target.id!])
+            try db.execute(sql: "DELETE FROM member_secret WHERE member_id = ?", arguments: [target.id!])
+            try db.execute(sql: "DELETE FROM entry_access WHERE member_id = ?", arguments: [target.id!])
+            // Their wrapped key pair is destroyed; their public signing key stays to verify what they signed.
+            try db.execute(
+                sql: "UPDATE member SET wrapped_seed = '', removed_at = ? WHERE id = ?",
+                arguments: [JournalClock.stamp(now), target.id!])
+            if let rotation, let serviceKey, let inboxKey {
+                try rotateTriageSecrets(
+                    db, rotation.service, rotation.inbox, rotation.collectorSeed,
+                    retiring: serviceKey, oldInbox: inboxKey, triagers: remaining.filter(\.role.triages))
+                for (name, value) in [
+                    ("service_public_key", rotation.service.publicKey.fileText),
+                    ("collector_public_key", rotation.collector.fileText),
+                ] {
+                    try db.execute(sql: "UPDATE setting SET value = ? WHERE name = ?", arguments: [value, name])
+                }
+            }
+            try EventLog.append(
+                db, at: now, member: member, keys: keys, action: .memberRemoved,
+                subject: "\(target.name) \(target.role.rawValue)")
+        }
+        if let rotation {
+            try journal.writePublicKeys(service: rotation.service.publicKey, collector: rotation.collector)
+        }
+        return MemberRemoval(
+            name: target.name, entriesRekeyed: rings.count, entriesNotRekeyed: notRekeyed,
+            newServicePublicKey: rotation?.service.publicKey)
+    }
+
+    /// Replaces the service, inbox and collector secrets of every remaining triage member, keeps the retiring
+    /// sealing key as a previous key for them, and re-seals the inbox under the new inbox key.
+    private func rotateTriageSecrets(
+        _ db: Database, _ service: SealingKeyPair, _ inbox: SecureBytes, _ collectorSeed: SecureBytes,
+        retiring: SealingKeyPair, oldInbox: SecureBytes, triagers: [Member]
+    ) throws {
+        let previousName = Journal.previousServiceKeyPrefix + Data(retiring.publicKey.keyID.bytes).hexString
+        for triager in triagers {
+            let box = Array(triager.boxPublicKey)
+            for (name, sealed) in [
+                (Journal.SecretName.serviceKey.rawValue, service.sealSecret(to: box)),
+                (Journal.SecretName.inboxKey.rawValue, sealSecret(inbox, to: box)),
+                (Journal.SecretName.collectorKey.rawValue, sealSecret(collectorSeed, to: box)),
+                (previousName, retiring.sealSecret(to: box)),
+            ] {
+                try db.execute(
+                    // An upsert, not INSERT OR REPLACE: SQLite reports no change for rows REPLACE deletes, and the
+                    // log must see every change.
+                    sql: """
+                        INSERT INTO member_secret (member_id, name, sealed) VALUES (?, ?, ?)
+                        ON CONFLICT (member_id, name) DO UPDATE SET sealed = excluded.sealed
+                        """,
+                    arguments: [triager.id!, name, Data(sealed)])
+            }
+        }
+        let waiting = try Row.fetchAll(
+            db, sql: "SELECT id, sealed_payload FROM report WHERE sealed_payload IS NOT NULL")
+        for row in waiting {
+            let id: Data = row["id"]
+            let sealed: Data = row["sealed_payload"]
+            let context = Self.inboxContext(id)
+            let plain: [UInt8]
+            do {
+                plain = try FieldCipher.open(Array(sealed), key: oldInbox, context: context)
+            } catch {
+                throw JournalError.damaged("report \(id.prefix(4).hexString)")
+            }
+            try db.execute(
+                sql: "UPDATE report SET sealed_payload = ? WHERE id = ?",
+                arguments: [Data(FieldCipher.seal(plain, key: inbox, context: context)), id])
         }
     }
 }

@@ -66,7 +66,10 @@ struct JournalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal",
         abstract: "List and show journal entries; verify the journal and print its head.",
-        subcommands: [JournalList.self, JournalShow.self, JournalVerify.self, JournalHead.self])
+        subcommands: [
+            JournalList.self, JournalShow.self, JournalRestrict.self, JournalAssign.self, JournalVerify.self,
+            JournalHead.self,
+        ])
 }
 
 struct JournalList: AsyncParsableCommand {

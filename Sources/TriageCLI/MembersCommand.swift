@@ -7,8 +7,8 @@ import SafetyKeys
 struct MembersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "members",
-        abstract: "Add and list the journal's members.",
-        subcommands: [MembersAdd.self, MembersList.self])
+        abstract: "Add, list and remove the journal's members.",
+        subcommands: [MembersAdd.self, MembersList.self, MembersRemove.self])
 }
 
 struct MembersAdd: AsyncParsableCommand {

@@ -119,6 +119,10 @@ struct Presentation {
             let reasons = r.urgentReasons.split(separator: ",").compactMap { UrgencyReason(rawValue: String($0)) }
             lines.append("!! \(m("inbox.urgent")): \(urgency(reasons))")
         }
+        if let access = detail.access {
+            let reason = detail.fields[.restriction].map { " — \($0)" } ?? ""
+            lines.append("🔒 \(m("field.restricted")): \(access.joined(separator: ", "))\(reason)")
+        }
         lines.append("\(m("field.status")): \(label("status", r.status))")
         lines.append("\(m("field.received")): \(localTime(r.receivedAt))")
         lines.append("\(m("field.registered")): \(localTime(r.registeredAt)) · \(detail.registeredBy)")

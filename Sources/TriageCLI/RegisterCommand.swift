@@ -144,6 +144,15 @@ struct RegistrationOptions: ParsableArguments {
     @Flag(help: "Someone is in danger right now.")
     var inDanger = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Restrict the entry to this member (repeat for several); no one else ever gets its key.",
+            valueName: "name"))
+    var restrictTo: [String] = []
+
+    @Option(help: "Why the entry is restricted (required with --restrict-to); kept encrypted with the entry.")
+    var restrictReason: String?
+
     func validate() throws {
         func check<T: RawRepresentable<String> & CaseIterable>(_ value: String?, _ type: T.Type, _ flag: String) throws
         {
@@ -165,6 +174,9 @@ struct RegistrationOptions: ParsableArguments {
             if let value, value < 0 { throw ValidationError("\(flag) must be 0 or more") }
         }
         if text != nil, textFile != nil { throw ValidationError("give --text or --text-file, not both") }
+        if !restrictTo.isEmpty, (restrictReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--restrict-to needs --restrict-reason: say why the entry is restricted")
+        }
     }
 
     var types: [CrueltyType]? {
@@ -187,6 +199,10 @@ struct RegistrationOptions: ParsableArguments {
         if let names { base.names = names }
         if let contact { base.contact = contact }
         if inDanger { base.inDanger = true }
+        if !restrictTo.isEmpty {
+            base.restrictTo = restrictTo
+            base.restrictionReason = restrictReason
+        }
         if let text { base.words = text }
         if let textFile { base.words = try String(contentsOfFile: textFile, encoding: .utf8) }
     }
