@@ -122,9 +122,10 @@ extension JournalSession {
         let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if reason != nil, trimmed?.isEmpty ?? true { throw JournalError.notApplicableWithoutReason(step.rawValue) }
         let stamp = JournalClock.stamp(now)
+        // Only a member who holds the entry's key works on it, even when there is nothing to seal.
+        let key = try entryDataKey(entry)
         var sealed: Data?
         if let trimmed {
-            let key = try entryDataKey(entry)
             sealed = Data(
                 FieldCipher.seal(
                     Array(trimmed.utf8), key: key, context: Self.stepContext(entryID: entry.id!, step: step, at: stamp))

@@ -51,4 +51,6 @@ public enum JournalError: Error, Equatable, Sendable {
     case restrictionWithoutReason
     /// The lead cannot be removed, nor can a member remove themselves.
     case cannotRemove(String)
+    /// A backup could not be written or restored.
+    case backup(BackupError)
 }

@@ -148,7 +148,7 @@ public struct WrappedSecret: Equatable, Sendable {
         return secret
     }
 
-    private static func deriveKey(
+    static func deriveKey(
         passphrase: Passphrase, salt: [UInt8], parameters: KDFParameters
     ) throws(SecretKeyError) -> SecureBytes {
         let key = SecureBytes(count: Int(crypto_aead_xchacha20poly1305_ietf_keybytes()))

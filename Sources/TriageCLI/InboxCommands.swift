@@ -68,7 +68,7 @@ struct JournalCommand: AsyncParsableCommand {
         abstract: "List and show journal entries; verify the journal and print its head.",
         subcommands: [
             JournalList.self, JournalShow.self, JournalRestrict.self, JournalAssign.self, JournalVerify.self,
-            JournalHead.self,
+            JournalHead.self, JournalBackup.self, JournalRestore.self,
         ])
 }
 

@@ -132,6 +132,16 @@ enum JournalMessages {
         case .restrictionWithoutReason:
             CLIError(m("error.restriction_without_reason"), hint: m("hint.restriction_without_reason"))
         case .cannotRemove(let name): CLIError(m("error.cannot_remove", ["name": name]), hint: m("hint.cannot_remove"))
+        case .backup(let backupError):
+            switch backupError {
+            case .notABackup: CLIError(m("error.not_a_backup"), hint: m("hint.not_a_backup"))
+            case .unsupported: CLIError(m("error.backup_unsupported"), hint: m("hint.backup_unsupported"))
+            case .wrongPassphrase: CLIError(m("error.backup_passphrase"), hint: m("hint.backup_passphrase"))
+            case .damaged: CLIError(m("error.backup_damaged"), hint: m("hint.backup_damaged"))
+            case .exists(let path): CLIError(m("error.backup_exists", ["path": path]), hint: m("hint.backup_exists"))
+            case .io(let path, let reason):
+                CLIError(m("error.backup_io", ["path": path, "reason": reason]), hint: m("hint.backup_io"))
+            }
         }
     }
 }
