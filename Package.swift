@@ -80,6 +80,7 @@ let package = Package(
             dependencies: [
                 "Journal", "Spool", "ReportFormat", "SafetyKeys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(

@@ -31,6 +31,9 @@ public enum EventLog {
         case assign
         case audit
         case backup
+        case update
+        case personKey = "person-key"
+        case stats
     }
 
     static func hash(

@@ -266,6 +266,32 @@ public final class JournalDatabase: Sendable {
                 db, table: "entry_comment", onUpdate: "comments are never changed: add another",
                 onDelete: "comments are never deleted")
         }
+        migrator.registerMigration("v6-facts") { db in
+            // The facts item 36 counts. A person is a student an entry refers to: with a code the lead assigns
+            // (looked up by a keyed hash, stored sealed), the same child across entries counts once; without one,
+            // each row is a child of its own. Nothing here names anyone.
+            try db.execute(
+                sql: """
+                    CREATE TABLE person (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        code_mac BLOB UNIQUE,
+                        sealed_code BLOB
+                    );
+                    CREATE TABLE entry_person (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        entry_id INTEGER NOT NULL REFERENCES entry(id),
+                        person_id INTEGER NOT NULL REFERENCES person(id),
+                        role TEXT NOT NULL,
+                        facts TEXT NOT NULL DEFAULT '',
+                        UNIQUE (entry_id, person_id, role)
+                    );
+                    CREATE INDEX entry_person_entry ON entry_person(entry_id);
+                    ALTER TABLE entry ADD COLUMN staff_dismissed INTEGER NOT NULL DEFAULT 0;
+                    -- Covers what the statistics read of an entry, so counting a quarter never visits the table.
+                    CREATE INDEX entry_statistics
+                        ON entry(registered_at, types, victims, aggressors, witnesses, staff_dismissed);
+                    """)
+        }
         return migrator
     }
 }

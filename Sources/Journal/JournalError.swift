@@ -53,4 +53,19 @@ public enum JournalError: Error, Equatable, Sendable {
     case cannotRemove(String)
     /// A backup could not be written or restored.
     case backup(BackupError)
+    /// The journal folder's `quarters.txt` is not four quarter starts.
+    case quartersFile(path: String)
+    /// A statistics export that cannot be used.
+    case export(path: String, problem: ExportProblem)
+}
+
+/// Why a statistics export cannot be used.
+public enum ExportProblem: Equatable, Sendable {
+    case unreadable
+    case notAnExport
+    /// The signature does not match the counts: the file was changed.
+    case badSignature
+    /// It covers another period than the first export given.
+    case otherPeriod(String)
+    case none
 }

@@ -16,7 +16,7 @@ enum Ledger {
     /// The tables whose rows the log vouches for. (The log's own tables are vouched for by the chain.)
     static let tables: Set<String> = [
         "setting", "member", "member_secret", "entry", "report", "entry_field", "entry_key", "year_counter",
-        "assessment", "entry_step", "plan_item", "signoff", "entry_comment", "entry_access",
+        "assessment", "entry_step", "plan_item", "signoff", "entry_comment", "entry_access", "person", "entry_person",
     ]
 
     /// A row: its table and SQLite row ID.

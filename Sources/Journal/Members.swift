@@ -17,7 +17,7 @@ extension JournalSession {
         if try journal.members().contains(where: { $0.name == name }) { throw JournalError.memberExists(name) }
         let keys = MemberKeys()
         let wrapped = try keys.wrap(passphrase: passphrase, parameters: kdf)
-        var secrets: [(Journal.SecretName, [UInt8])] = []
+        var secrets: [(Journal.SecretName?, [UInt8])] = []
         if role.triages {
             guard let serviceKey, let inboxKey, let collectorSeed else {
                 throw JournalError.notAllowed(member: member.name, action: "add members")
@@ -27,6 +27,16 @@ extension JournalSession {
                 (.inboxKey, sealSecret(inboxKey, to: keys.boxPublicKey)),
                 (.collectorKey, sealSecret(collectorSeed, to: keys.boxPublicKey)),
             ]
+        }
+        // The person key (students' codes) goes to the roles that record facts, if it exists yet.
+        if role.triages || role == .director,
+            try writer.read({ db in
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM member_secret WHERE member_id = ? AND name = ?",
+                    arguments: [member.id!, Self.personKeyName])
+            }) == 1
+        {
+            secrets.append((nil, sealSecret(try personKey(now: now), to: keys.boxPublicKey)))
         }
         // The entries whose data keys go to the new member: every entry, for the roles that read them all.
         var entryKeys: [(Int64, [UInt8])] = []
@@ -57,7 +67,9 @@ extension JournalSession {
                 createdAt: JournalClock.stamp(now), lastUnlockAt: nil, removedAt: nil)
             try added.insert(db)
             for (secretName, sealed) in secrets {
-                try MemberSecret(memberID: added.id!, name: secretName.rawValue, sealed: Data(sealed)).insert(db)
+                try MemberSecret(
+                    memberID: added.id!, name: secretName?.rawValue ?? Self.personKeyName, sealed: Data(sealed)
+                ).insert(db)
             }
             for (entryID, sealed) in entryKeys {
                 try EntryKey(entryID: entryID, memberID: added.id!, sealed: Data(sealed)).insert(db)
@@ -135,7 +147,31 @@ extension JournalSession {
                 collector: CollectorPublicKey(bytes: SigningKey(seed: seed).publicKey)!)
         }
 
+        // A member who held the person key could test a guessed student code against a copy of the file: the key
+        // is replaced and every code hashed and sealed again.
+        let personKeyHolders = try writer.read { db in
+            Set(
+                try Int64.fetchAll(
+                    db, sql: "SELECT member_id FROM member_secret WHERE name = ?", arguments: [Self.personKeyName]))
+        }
+        let oldPersonKey = personKeyHolders.contains(target.id!) ? try personKey(now: now) : nil
+        let newPersonKey = oldPersonKey.map { _ in randomSecretKey() }
+
         try writer.write { db in
+            if let oldPersonKey, let newPersonKey {
+                try rekeyPersons(db, from: oldPersonKey, to: newPersonKey)
+                for holder in remaining where personKeyHolders.contains(holder.id!) {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO member_secret (member_id, name, sealed) VALUES (?, ?, ?)
+                            ON CONFLICT (member_id, name) DO UPDATE SET sealed = excluded.sealed
+                            """,
+                        arguments: [
+                            holder.id!, Self.personKeyName,
+                            Data(sealSecret(newPersonKey, to: Array(holder.boxPublicKey))),
+                        ])
+                }
+            }
             for (entry, ring) in rings {
                 let readers = remaining.filter { holders[entry.id!]?.contains($0.id!) == true }
                 try rotateEntryKey(db, entry: entry, ring: ring, readers: readers)
@@ -168,6 +204,28 @@ extension JournalSession {
         return MemberRemoval(
             name: target.name, entriesRekeyed: rings.count, entriesNotRekeyed: notRekeyed,
             newServicePublicKey: rotation?.service.publicKey)
+    }
+
+    /// Hashes and seals every student code again under a new person key.
+    private func rekeyPersons(_ db: Database, from old: SecureBytes, to new: SecureBytes) throws {
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT id, code_mac, sealed_code FROM person WHERE code_mac IS NOT NULL AND sealed_code IS NOT NULL")
+        for row in rows {
+            let mac: Data = row["code_mac"]
+            let sealed: Data = row["sealed_code"]
+            let code: [UInt8]
+            do {
+                code = try FieldCipher.open(Array(sealed), key: old, context: "senim person code v1|\(mac.hexString)")
+            } catch {
+                throw JournalError.damaged("a student code")
+            }
+            let newMAC = Self.codeMAC(String(decoding: code, as: UTF8.self), key: new)
+            let resealed = FieldCipher.seal(code, key: new, context: "senim person code v1|\(newMAC.hexString)")
+            try db.execute(
+                sql: "UPDATE person SET code_mac = ?, sealed_code = ? WHERE id = ?",
+                arguments: [newMAC, Data(resealed), row["id"] as Int64])
+        }
     }
 
     /// Replaces the service, inbox and collector secrets of every remaining triage member, keeps the retiring

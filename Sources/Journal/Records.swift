@@ -128,6 +128,8 @@ public struct EntryRecord: Codable, Equatable, Sendable, FetchableRecord, Mutabl
     public var registeredBy: Int64
     public var status: String
     public var riskLevel: String?
+    /// Staff dismissed for cruelty to students in this case (item 36, indicator 12).
+    public var staffDismissed: Int = 0
 
     enum CodingKeys: String, CodingKey {
         case id, number
@@ -145,6 +147,7 @@ public struct EntryRecord: Codable, Equatable, Sendable, FetchableRecord, Mutabl
         case registeredBy = "registered_by"
         case status
         case riskLevel = "risk_level"
+        case staffDismissed = "staff_dismissed"
     }
 
     public enum Columns {

@@ -74,7 +74,7 @@ struct CommentRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord 
 extension JournalSession {
     /// The tables whose rows make up an entry's content: what a sign-off vouches for. (Comments, sign-offs and
     /// the wrapped keys are about the entry, not its content.)
-    static let contentTables = ["entry_field", "assessment", "entry_step", "plan_item", "entry_access"]
+    static let contentTables = ["entry_field", "assessment", "entry_step", "plan_item", "entry_access", "entry_person"]
 
     /// BLAKE2b-256 over the fingerprints of the entry's row and every row of its content.
     static func contentHash(_ db: Database, entryID: Int64) throws -> Data {

@@ -67,7 +67,8 @@ struct JournalCommand: AsyncParsableCommand {
         commandName: "journal",
         abstract: "List and show journal entries; verify the journal and print its head.",
         subcommands: [
-            JournalList.self, JournalShow.self, JournalRestrict.self, JournalAssign.self, JournalVerify.self,
+            JournalList.self, JournalShow.self, JournalUpdate.self, JournalRestrict.self, JournalAssign.self,
+            JournalVerify.self,
             JournalHead.self, JournalBackup.self, JournalRestore.self,
         ])
 }
@@ -185,6 +186,11 @@ struct JournalShow: AsyncParsableCommand {
         } else {
             let p = Presentation(m: options.messages, timeZone: session.timeZone, now: now)
             print(p.entryText(detail))
+            let students = try options.run { try session.students(of: detail.record.number, now: now) }
+            if !students.isEmpty || detail.record.staffDismissed > 0 {
+                print("")
+                print(p.studentsText(students, staffDismissed: detail.record.staffDismissed))
+            }
             print("")
             print(p.assessmentsText(assessments, number: detail.record.number))
             let comments = try options.run { try session.comments(of: detail.record.number, now: now) }

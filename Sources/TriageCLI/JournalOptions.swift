@@ -43,9 +43,11 @@ struct JournalOptions: ParsableArguments {
     }
 
     /// Opens the journal and unlocks it, asking for the passphrase once if no file is given.
-    func unlock() throws -> JournalSession {
+    func unlock() throws -> JournalSession { try unlock(try open()) }
+
+    /// Unlocks a journal already opened.
+    func unlock(_ journal: Journal) throws -> JournalSession {
         let m = messages
-        let journal = try open()
         let name = member ?? environment["SENIM_MEMBER"]
         let members = try journal.members()
         let shownName = name ?? (members.count == 1 ? members[0].name : "")
@@ -132,6 +134,17 @@ enum JournalMessages {
         case .restrictionWithoutReason:
             CLIError(m("error.restriction_without_reason"), hint: m("hint.restriction_without_reason"))
         case .cannotRemove(let name): CLIError(m("error.cannot_remove", ["name": name]), hint: m("hint.cannot_remove"))
+        case .quartersFile(let path):
+            CLIError(m("error.quarters_file", ["path": path]), hint: m("hint.quarters_file"))
+        case .export(let path, let problem):
+            switch problem {
+            case .unreadable: CLIError(m("error.export_unreadable", ["path": path]), hint: m("hint.export_unreadable"))
+            case .notAnExport: CLIError(m("error.not_an_export", ["path": path]), hint: m("hint.not_an_export"))
+            case .badSignature: CLIError(m("error.export_signature", ["path": path]), hint: m("hint.export"))
+            case .otherPeriod(let periods):
+                CLIError(m("error.export_period", ["path": path, "periods": periods]), hint: m("hint.export_period"))
+            case .none: CLIError(m("error.no_export"), hint: m("hint.no_export"))
+            }
         case .backup(let backupError):
             switch backupError {
             case .notABackup: CLIError(m("error.not_a_backup"), hint: m("hint.not_a_backup"))

@@ -137,12 +137,12 @@ struct PlanCommand: AsyncParsableCommand {
         return template.render(context)
     }
 
-    static func templateText(messages m: Messages) throws -> String {
+    static func templateText(_ name: String = "plan", messages m: Messages) throws -> String {
         // Foundation on Linux treats a bundle's `Resources` folder as its resource folder.
         let root = Bundle.module.resourceURL!
         let candidates = [
-            root.appendingPathComponent("templates/plan.mustache"),
-            root.appendingPathComponent("Resources/templates/plan.mustache"),
+            root.appendingPathComponent("templates/\(name).mustache"),
+            root.appendingPathComponent("Resources/templates/\(name).mustache"),
         ]
         guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
             throw CLIError(m("error.plan_template", ["path": root.path]), hint: m("hint.plan_template"))

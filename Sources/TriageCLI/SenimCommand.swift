@@ -10,7 +10,8 @@ public struct SenimCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, PullCommand.self, InboxCommand.self, ShowCommand.self, RegisterCommand.self,
             AssessCommand.self, StepsCommand.self, DueCommand.self, PlanCommand.self, JournalCommand.self,
-            MembersCommand.self, ReviewCommand.self, AuditCommand.self, TriageCommand.self, KeysCommand.self,
+            MembersCommand.self, ReviewCommand.self, StatsCommand.self, AuditCommand.self, TriageCommand.self,
+            KeysCommand.self,
         ])
 
     public init() {}

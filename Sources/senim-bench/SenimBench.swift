@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRDB
 import Journal
 import ReportFormat
 import SafetyKeys
@@ -11,7 +12,7 @@ struct SenimBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "senim-bench",
         abstract: "Benchmarks of Senim's triage side. Build with -c release for numbers worth recording.",
-        subcommands: [PullBench.self, StepsBench.self])
+        subcommands: [PullBench.self, StepsBench.self, StatsBench.self])
 }
 
 /// Realistic report texts: about 2 KB of mixed Kazakh, Russian and English.
@@ -175,5 +176,117 @@ struct StepsBench: AsyncParsableCommand {
         let detector = UrgencyDetector.shared
         time("urgency") { i in _ = detector.reasons(for: reports[i]) }
         time("re-encrypt (inbox key)") { i in _ = FieldCipher.seal(jsons[i], key: key, context: "x") }
+    }
+}
+
+struct StatsBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Fill a journal with many entries and time the quarterly statistics.",
+        discussion: """
+            The entries, their students and facts are written straight into the database in one transaction (the \
+            way a year of registrations would leave it, but without the event log, so `journal verify` would flag \
+            them): only the counting is timed. Keep the journal with --keep to time `senim stats` with hyperfine; \
+            the lead's passphrase file is written next to it.
+            """)
+
+    @Option(help: "Entries to fill, spread over the academic year 2026/27.")
+    var entries = 1_000_000
+
+    @Option(help: "Keep the filled journal in this folder (it must not exist).")
+    var keep: String?
+
+    @Option(help: "Timed runs.")
+    var runs = 5
+
+    func run() async throws {
+        let folder =
+            keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("senim-stats-bench-\(UUID().uuidString)")
+        let passphrase = "bench passphrase, not a secret"
+        let created = try Journal.create(
+            directory: folder, leadName: "lead", passphrase: Passphrase(passphrase), kdf: .moderate,
+            now: Date())
+        try Data((passphrase + "\n").utf8).write(to: folder.appendingPathComponent("passphrase.txt"))
+        let leadID: Int64 = 1
+        let fillStart = ContinuousClock.now
+        let queue = try DatabaseQueue(path: folder.appendingPathComponent(JournalDatabase.fileName).path)
+        let types = CrueltyType.allCases.map(\.rawValue)
+        // 2026-09-01 in Almaty, then spread evenly over 365 days.
+        let yearStart = try Date("2026-08-31T19:00:00Z", strategy: .iso8601).timeIntervalSince1970
+        try await queue.write { db in
+            var generator = SplitMix(seed: 2026)
+            let entry = try db.makeStatement(
+                sql: """
+                    INSERT INTO entry (number, academic_year, sequence, channel, reporter_role, types, victims,
+                    aggressors, witnesses, aggressor_kind, received_at, registered_at, registered_by, status,
+                    staff_dismissed) VALUES (?, '2026/27', ?, 'web-form', 'student-self', ?, ?, ?, ?, 'student', ?, ?, ?,
+                    'registered', ?)
+                    """)
+            let person = try db.makeStatement(sql: "INSERT INTO person (code_mac) VALUES (?)")
+            let link = try db.makeStatement(
+                sql: "INSERT INTO entry_person (entry_id, person_id, role, facts) VALUES (?, ?, ?, ?)")
+            let people = max(1, self.entries / 10)
+            for p in 0..<people {
+                try person.execute(arguments: [Data(String(p).utf8)])
+            }
+            let facts = [
+                "", "", "", "high-risk", "injured", "long-absent", "high-risk,juvenile-police", "victim-of-staff",
+            ]
+            for i in 0..<self.entries {
+                let first = types[Int(generator.next() % UInt64(types.count))]
+                let second = generator.next() % 4 == 0 ? "," + types[Int(generator.next() % UInt64(types.count))] : ""
+                let at = Date(timeIntervalSince1970: yearStart + Double(i) / Double(self.entries) * 365 * 86_400)
+                let stamp = JournalClock.stamp(at)
+                try entry.execute(arguments: [
+                    "2026/27-\(i + 1)", i + 1, first + second, Int(generator.next() % 3), Int(generator.next() % 2),
+                    Int(generator.next() % 3), stamp, stamp, leadID, generator.next() % 2000 == 0 ? 1 : 0,
+                ])
+                let entryID = db.lastInsertedRowID
+                // About a third of entries name a student by code: repeated children across the year.
+                if generator.next() % 3 == 0 {
+                    let who = Int64(generator.next() % UInt64(people)) + 1
+                    let role = ["victim", "aggressor", "witness"][Int(generator.next() % 3)]
+                    try link.execute(arguments: [entryID, who, role, facts[Int(generator.next() % 8)]])
+                }
+            }
+        }
+        let filled = ContinuousClock.now - fillStart
+        print("filled \(entries) entries in \(filled)")
+        let period = StatsPeriod(year: AcademicYear(startYear: 2026), span: .quarter(2))
+        var times: [Double] = []
+        var incidents = 0
+        for _ in 0..<runs {
+            let start = ContinuousClock.now
+            let statistics = try created.journal.statistics(period)
+            let elapsed = ContinuousClock.now - start
+            times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            incidents = statistics.counts[.incidents]!.total
+        }
+        times.sort()
+        print(
+            String(
+                format: "statistics for %@ (%d incidents): median %.3f s, best %.3f s, worst %.3f s over %d runs",
+                period.description as NSString, incidents, times[times.count / 2], times[0], times[times.count - 1],
+                runs))
+        if keep == nil {
+            try? FileManager.default.removeItem(at: folder)
+        } else {
+            print("journal kept in \(folder.path)")
+        }
+    }
+}
+
+/// A small deterministic generator, so every run fills the same journal.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

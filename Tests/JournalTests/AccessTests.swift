@@ -156,6 +156,22 @@ import Testing
         #expect(failures == [], "\(failures)")
     }
 
+    @Test func removingAMemberReplacesThePersonKeyAndCodesStillMatch() throws {
+        let number = try fixture.session.register(report: nil, phoneCall("Первая"), now: fixedNow).record.number
+        try deputy.recordStudent(number, role: .victim, code: "S-017", facts: [], now: fixedNow)
+        let macBefore = try fixture.writer.read { db in try Data.fetchOne(db, sql: "SELECT code_mac FROM person") }
+        _ = try fixture.session.removeMember("Орынбасар", now: fixedNow)
+        let macAfter = try fixture.writer.read { db in try Data.fetchOne(db, sql: "SELECT code_mac FROM person") }
+        #expect(macBefore != nil && macAfter != nil && macBefore != macAfter, "the codes are hashed under a new key")
+        let lead = try fixture.journal.unlock(member: leadName, passphrase: Passphrase(leadPassphrase), now: fixedNow)
+        let second = try lead.register(report: nil, phoneCall("Вторая"), now: fixedNow).record.number
+        try lead.recordStudent(second, role: .victim, code: "s-017", facts: [], now: fixedNow)
+        #expect(try lead.students(of: number, now: fixedNow).map(\.code) == ["S-017"])
+        let people = try fixture.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM person") }
+        #expect(people == 1, "the same child after the rotation")
+        #expect(try fixture.journal.verify().failures == [])
+    }
+
     @Test func theLeadCannotBeRemovedAndOnlyTheLeadRemoves() throws {
         #expect(throws: JournalError.cannotRemove(leadName)) {
             try fixture.session.removeMember(leadName, now: fixedNow)

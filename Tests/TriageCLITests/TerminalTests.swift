@@ -487,4 +487,31 @@
             #expect(verify.status == 0, "\(verify.stdout)")
         }
     }
+
+    /// `senim journal update` answered at the terminal, in Russian.
+    @Suite struct UpdateAtTheTerminal {
+        @Test func aStudentsPartAndFactsAreAskedOneByOne() throws {
+            let journal = try CLIJournal()
+            let ru = try messageTable("ru")
+            func text(_ key: String) throws -> String { try #require(ru[key], "ru.json has no \(key)") }
+            let run = try TerminalRun(
+                [
+                    "journal", "update", "1", "--journal", journal.path, "--passphrase-file", journal.secret.path,
+                    "--lang", "ru",
+                ],
+                environment: ["SENIM_NOW": "2026-11-23T05:00:00Z"], everythingOnTerminal: true)
+            try run.waitFor(
+                try text("update.ask_role").replacingOccurrences(of: "{number}", with: "2026/27-001"), after: 0)
+            try run.answer("1")
+            try run.waitFor(try text("update.ask_code"), after: 0)
+            try run.answer("С-5")
+            // Seven facts, each yes or no: yes to the first (high-risk group), no to the rest.
+            try run.answer("y")
+            for _ in 1..<6 { try run.answer("n") }
+            run.type("n")
+            let result = try run.finish()
+            #expect(result.status == 0, "terminal shows: \(run.screen)")
+            #expect(run.screen.contains("С-5 · жертва (пострадавший) · включён в группу высокого риска"))
+        }
+    }
 #endif
