@@ -18,9 +18,13 @@ public struct IntakeServices: Sendable {
     let now: @Sendable () -> Date
 
     /// Loads the web folder and the public key, and opens the spool.
+    ///
+    /// - Parameter floodClock: the clock flood control counts minutes by (tests hold it still, so that a slow,
+    ///   busy machine cannot carry two requests into different minutes).
     public init(
         configuration: IntakeConfiguration, spool: SpoolDatabase? = nil,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        floodClock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) async throws {
         self.configuration = configuration
         self.pages = try await Pages(webDirectory: configuration.webDirectory, schoolName: configuration.schoolName)
@@ -37,7 +41,8 @@ public struct IntakeServices: Sendable {
         self.spool = try spool ?? SpoolDatabase(path: configuration.spoolPath)
         self.writer = SpoolWriter(database: self.spool)
         self.flood = FloodControl(
-            perClientPerMinute: configuration.perClientPerMinute, globalPerMinute: configuration.globalPerMinute)
+            perClientPerMinute: configuration.perClientPerMinute, globalPerMinute: configuration.globalPerMinute,
+            now: floodClock)
         self.now = now
     }
 }

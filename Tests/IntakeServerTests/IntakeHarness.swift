@@ -40,14 +40,19 @@ struct Intake: Sendable {
         configuration.publicKeyPath = TestKeys.publicKeyURL.path
         configuration.webDirectory = Repository.web.path
         adjust(&configuration)
+        // Flood control's minute does not move during a test: a busy machine cannot split two requests over two
+        // minutes and let the second through.
+        let frozen = ContinuousClock.now
         guard onDisk else {
-            let services = try await IntakeServices(configuration: configuration, spool: .inMemory(), now: { now })
+            let services = try await IntakeServices(
+                configuration: configuration, spool: .inMemory(), now: { now }, floodClock: { frozen })
             return Intake(services: services, folder: nil, spoolPath: nil)
         }
         let folder = try TemporaryDirectory()
         configuration.spoolPath = folder.path("spool.sqlite")
         let spool = try SpoolDatabase(path: configuration.spoolPath)
-        let services = try await IntakeServices(configuration: configuration, spool: spool, now: { now })
+        let services = try await IntakeServices(
+            configuration: configuration, spool: spool, now: { now }, floodClock: { frozen })
         return Intake(services: services, folder: folder, spoolPath: configuration.spoolPath)
     }
 
