@@ -238,7 +238,17 @@ public final class JournalSession {
         var items: [InboxItem] = []
         items.reserveCapacity(records.count)
         for (record, result) in zip(records, results) {
-            items.append(InboxItem(record: record, report: try result.get()))
+            switch result {
+            case .success(let report): items.append(InboxItem(record: record, report: report))
+            case .failure:
+                // One damaged copy must not hide every other report: it is listed as unreadable, and left out of
+                // the triage queue, which lists only what can be opened.
+                guard includeUnreadable else { continue }
+                var damaged = record
+                damaged.state = .unreadable
+                damaged.unreadableReason = "damaged in the journal: run senim journal verify"
+                items.append(InboxItem(record: damaged, report: nil))
+            }
         }
         try log(.inbox, "\(items.count) listed", now: now)
         return Self.queueSorted(items)

@@ -173,8 +173,15 @@ func contains(_ haystack: Data, _ needle: String) -> Bool {
                 sql: "UPDATE report SET sealed_payload = (SELECT sealed_payload FROM report WHERE id = ?) WHERE id = ?",
                 arguments: [records[0].id, records[1].id])
         }
+        // The other report still lists; the damaged one is listed as unreadable, and does not open.
+        let items = try fixture.session.inbox(now: fixedNow)
+        #expect(items.compactMap(\.report?.text) == ["Первое"])
+        let damaged = try #require(items.first { $0.record.id == records[1].id })
+        #expect(damaged.report == nil)
+        #expect(damaged.record.unreadableReason?.contains("damaged") == true)
+        #expect(try fixture.session.inbox(now: fixedNow, includeUnreadable: false).count == 1, "not in the queue")
         #expect(throws: JournalError.damaged("report \(records[1].shortID)")) {
-            try fixture.session.inbox(now: fixedNow)
+            try fixture.session.show(report: records[1].shortID, now: fixedNow)
         }
     }
 }
