@@ -12,7 +12,7 @@ struct SenimBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "senim-bench",
         abstract: "Benchmarks of Senim's triage side. Build with -c release for numbers worth recording.",
-        subcommands: [PullBench.self, StepsBench.self, StatsBench.self])
+        subcommands: [PullBench.self, StepsBench.self, StatsBench.self, SealBench.self])
 }
 
 /// Realistic report texts: about 2 KB of mixed Kazakh, Russian and English.
@@ -288,5 +288,33 @@ struct SplitMix: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+struct SealBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seal",
+        abstract: "The cost of sealing one padded report (crypto_box_seal), and the machine's crypto ceiling.",
+        discussion: "Ceiling = cores ÷ cost: the most reports per second the intake could seal if it did nothing else.")
+
+    @Option(help: "Reports to seal.")
+    var count = 20_000
+
+    func run() async throws {
+        let pair = SealingKeyPair()
+        let sealer = ReportSealer(recipient: pair.publicKey)
+        let reports = (0..<100).map { Corpus.report($0) }
+        _ = try sealer.seal(reports[0])
+        let start = ContinuousClock.now
+        for i in 0..<count { _ = try sealer.seal(reports[i % reports.count]) }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let micros = seconds / Double(count) * 1e6
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        print(String(format: "seal (pad + crypto_box_seal + envelope): %.1f µs per report", micros))
+        print(
+            String(
+                format: "crypto ceiling: %d cores / %.1f µs = %.0f reports/s", cores, micros,
+                Double(cores) / micros * 1e6))
     }
 }
