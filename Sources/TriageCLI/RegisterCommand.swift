@@ -15,6 +15,31 @@ struct Prompter {
         return readLine(strippingNewline: true)
     }
 
+    /// What was typed at a queue screen (`senim triage`, `senim review`).
+    enum QueueChoice: Equatable {
+        case quit, refresh, invalid
+        /// The item shown with this number (1-based).
+        case open(Int)
+    }
+
+    /// Asks at a queue screen: `q` quits (as does the end of input), Enter or `r` refreshes, a number among the
+    /// `shown` items opens it.
+    func queueChoice(_ prompt: String, shown: Int) -> QueueChoice {
+        guard let answer = line(prompt)?.trimmingCharacters(in: .whitespaces) else { return .quit }
+        switch answer.lowercased() {
+        case "q", "quit", m("triage.key_quit"): return .quit
+        case "", "r", m("triage.key_refresh"): return .refresh
+        default:
+            guard let n = Int(answer), n >= 1, n <= shown else { return .invalid }
+            return .open(n)
+        }
+    }
+
+    /// Clears the terminal before a new screen, when output goes to one.
+    static func clearScreen() {
+        if isatty(STDOUT_FILENO) == 1 { FileHandle.standardOutput.write(Data("\u{1B}[2J\u{1B}[H".utf8)) }
+    }
+
     /// One value of an enumeration, by number or code; Enter keeps the default.
     func choose<T: RawRepresentable<String> & CaseIterable>(
         _ question: String, _ type: T.Type, prefix: String, default value: T?, presentation p: Presentation

@@ -45,17 +45,14 @@ struct ReviewSession: AsyncParsableCommand {
             print(String(repeating: "─", count: 78))
             if let notice { print(notice) }
             notice = nil
-            guard let answer = prompter.line(m("review.prompt"))?.trimmingCharacters(in: .whitespaces) else { return }
-            switch answer.lowercased() {
-            case "q", "quit", m("triage.key_quit"):
+            switch prompter.queueChoice(m("review.prompt"), shown: min(items.count, Self.pageSize)) {
+            case .quit:
                 return
-            case "", "r", m("triage.key_refresh"):
+            case .refresh:
                 continue
-            default:
-                guard let n = Int(answer), (1...min(items.count, Self.pageSize)).contains(n) else {
-                    notice = m("prompt.invalid")
-                    continue
-                }
+            case .invalid:
+                notice = m("prompt.invalid")
+            case .open(let n):
                 notice = try openEntry(items[n - 1].record.number, session: session, prompter: prompter)
             }
         }
@@ -101,9 +98,7 @@ struct ReviewSession: AsyncParsableCommand {
         }
     }
 
-    func clear() {
-        if isatty(STDOUT_FILENO) == 1 { FileHandle.standardOutput.write(Data("\u{1B}[2J\u{1B}[H".utf8)) }
-    }
+    func clear() { Prompter.clearScreen() }
 }
 
 struct ReviewList: AsyncParsableCommand {

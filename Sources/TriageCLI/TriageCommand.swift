@@ -49,17 +49,14 @@ struct TriageCommand: AsyncParsableCommand {
             print(String(repeating: "─", count: 78))
             if let notice { print(notice) }
             notice = nil
-            guard let answer = prompter.line(m("triage.prompt"))?.trimmingCharacters(in: .whitespaces) else { return }
-            switch answer.lowercased() {
-            case "q", "quit", m("triage.key_quit"):
+            switch prompter.queueChoice(m("triage.prompt"), shown: min(items.count, Self.pageSize)) {
+            case .quit:
                 return
-            case "", "r", m("triage.key_refresh"):
+            case .refresh:
                 continue
-            default:
-                guard let n = Int(answer), (1...min(items.count, Self.pageSize)).contains(n) else {
-                    notice = m("prompt.invalid")
-                    continue
-                }
+            case .invalid:
+                notice = m("prompt.invalid")
+            case .open(let n):
                 if let done = try openReport(items[n - 1], session: session, prompter: prompter) {
                     notice = done
                 }
@@ -114,7 +111,5 @@ struct TriageCommand: AsyncParsableCommand {
         }
     }
 
-    func clear() {
-        if isatty(STDOUT_FILENO) == 1 { FileHandle.standardOutput.write(Data("\u{1B}[2J\u{1B}[H".utf8)) }
-    }
+    func clear() { Prompter.clearScreen() }
 }
