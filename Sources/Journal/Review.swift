@@ -122,14 +122,17 @@ extension JournalSession {
     /// Every sign-off of the entry, oldest first, each checked against the entry as it is now.
     public func signOffs(of number: String, now: Date) throws -> [SignOffStatus] {
         let entry = try findEntry(number, now: now)
-        return try writer.read { db in try Self.signOffs(db, entry: entry) }
+        return try writer.read { db in try Self.signOffs(db, entry: entry, members: try Self.membersByID(db)) }
     }
 
-    static func signOffs(_ db: Database, entry: EntryRecord) throws -> [SignOffStatus] {
+    static func membersByID(_ db: Database) throws -> [Int64: Member] {
+        Dictionary(uniqueKeysWithValues: try Member.fetchAll(db).map { ($0.id!, $0) })
+    }
+
+    static func signOffs(_ db: Database, entry: EntryRecord, members: [Int64: Member]) throws -> [SignOffStatus] {
         let rows = try SignOffRow.filter(Column("entry_id") == entry.id!).order(Column("id")).fetchAll(db)
         guard !rows.isEmpty else { return [] }
         let current = try contentHash(db, entryID: entry.id!)
-        let members = Dictionary(uniqueKeysWithValues: try Member.fetchAll(db).map { ($0.id!, $0) })
         return rows.map { row in
             let signer = members[row.memberID]
             let valid =
@@ -190,12 +193,13 @@ extension JournalSession {
     public func reviewQueue(now: Date) throws -> [ReviewItem] {
         let overdue = Dictionary(grouping: try deadlines(now: now).filter(\.overdue), by: \.subject)
         let items = try writer.read { db in
+            let members = try Self.membersByID(db)
             let readable = Set(
                 try Int64.fetchAll(
                     db, sql: "SELECT entry_id FROM entry_key WHERE member_id = ?", arguments: [member.id!]))
             return try EntryRecord.order(Column("id")).fetchAll(db).filter { readable.contains($0.id!) }.map { record in
                 ReviewItem(
-                    record: record, signOff: try Self.signOffs(db, entry: record).last,
+                    record: record, signOff: try Self.signOffs(db, entry: record, members: members).last,
                     overdue: overdue[record.number] ?? [])
             }
         }

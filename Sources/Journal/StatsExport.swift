@@ -40,9 +40,7 @@ public struct StatsExport: Codable, Equatable, Sendable {
     /// A short fingerprint of the signer's key, for the organisation to compare with the one each school registered.
     public var signerFingerprint: String {
         let key = Data(base64Encoded: body.signerKey) ?? Data()
-        let hash = Sodium.genericHash(Array(key), length: 8)
-        return hash.map { String(format: "%02X", $0) }.joined().enumerated()
-            .map { $0.offset > 0 && $0.offset % 4 == 0 ? "-\($0.element)" : "\($0.element)" }.joined()
+        return ChainHead.groupedHex(Sodium.genericHash(Array(key), length: 8))
     }
 
     /// Reads an export and checks its signature; a tampered or unsigned file is refused.

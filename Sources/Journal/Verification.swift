@@ -14,15 +14,14 @@ public struct ChainHead: Equatable, Sendable {
     }
 
     /// `57-7F3A-9C21-04BD-E655-1A2B`: the event's number, then the first 80 bits of its hash in hex groups.
-    public var fingerprint: String {
-        let hex = hash.prefix(Self.fingerprintBytes).map { String(format: "%02X", $0) }.joined()
-        var groups: [Substring] = []
-        var rest = Substring(hex)
-        while !rest.isEmpty {
-            groups.append(rest.prefix(4))
-            rest = rest.dropFirst(4)
-        }
-        return "\(eventID)-" + groups.joined(separator: "-")
+    public var fingerprint: String { "\(eventID)-" + Self.groupedHex(hash.prefix(Self.fingerprintBytes)) }
+
+    /// Uppercase hex in groups of four, `7F3A-9C21-…`: easy to read aloud and to copy by hand.
+    static func groupedHex(_ bytes: some Sequence<UInt8>) -> String {
+        let hex = bytes.map { String(format: "%02X", $0) }.joined()
+        return stride(from: 0, to: hex.count, by: 4).map { start in
+            String(hex.dropFirst(start).prefix(4))
+        }.joined(separator: "-")
     }
 
     static let fingerprintBytes = 10
@@ -105,8 +104,7 @@ extension Journal {
 
     static func verify(_ db: Database, expectedHead: String?) throws -> Verification {
         var result = Verification()
-        let members = try Member.fetchAll(db)
-        let membersByID = Dictionary(uniqueKeysWithValues: members.compactMap { m in m.id.map { ($0, m) } })
+        let membersByID = try JournalSession.membersByID(db)
         var changesByEvent: [Int64: [Ledger.Change]] = [:]
         let claimRows = try Row.fetchCursor(db, sql: "SELECT event_id, tbl, row_id, digest FROM event_row")
         while let row = try claimRows.next() {
