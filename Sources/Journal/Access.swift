@@ -63,11 +63,7 @@ extension JournalSession {
         for key in [ring.current] + ring.older { key.withUnsafeBytes { history.append(contentsOf: $0) } }
         defer { history.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
         let sealed = FieldCipher.seal(history, key: fresh, context: Self.keyHistoryContext(entryID: entry.id!))
-        try db.execute(
-            sql: """
-                INSERT INTO entry_field (entry_id, name, sealed) VALUES (?, ?, ?)
-                ON CONFLICT (entry_id, name) DO UPDATE SET sealed = excluded.sealed
-                """, arguments: [entry.id!, Self.keyHistoryField, Data(sealed)])
+        try EntryField(entryID: entry.id!, name: Self.keyHistoryField, sealed: Data(sealed)).upsert(db)
         try db.execute(sql: "DELETE FROM entry_key WHERE entry_id = ?", arguments: [entry.id!])
         for reader in readers {
             try EntryKey(
@@ -117,11 +113,8 @@ extension JournalSession {
             let sealedReason = FieldCipher.seal(
                 Array(reason.utf8), key: try currentKey(db, entry: entry),
                 context: Self.fieldContext(entryID: entry.id!, field: .restriction))
-            try db.execute(
-                sql: """
-                    INSERT INTO entry_field (entry_id, name, sealed) VALUES (?, ?, ?)
-                    ON CONFLICT (entry_id, name) DO UPDATE SET sealed = excluded.sealed
-                    """, arguments: [entry.id!, EntryFieldName.restriction.rawValue, Data(sealedReason)])
+            try EntryField(entryID: entry.id!, name: EntryFieldName.restriction.rawValue, sealed: Data(sealedReason))
+                .upsert(db)
             try db.execute(sql: "DELETE FROM entry_access WHERE entry_id = ?", arguments: [entry.id!])
             for reader in readers {
                 try db.execute(
@@ -163,12 +156,10 @@ extension JournalSession {
             if let allowed = try Self.access(db, entryID: entry.id!), !allowed.contains(name) {
                 throw JournalError.notAllowed(member: name, action: "read restricted entry \(entry.number)")
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO entry_key (entry_id, member_id, sealed) VALUES (?, ?, ?)
-                    ON CONFLICT (entry_id, member_id) DO UPDATE SET sealed = excluded.sealed
-                    """,
-                arguments: [entry.id!, assignee.id!, Data(sealSecret(key, to: Array(assignee.boxPublicKey)))])
+            try EntryKey(
+                entryID: entry.id!, memberID: assignee.id!,
+                sealed: Data(sealSecret(key, to: Array(assignee.boxPublicKey)))
+            ).upsert(db)
             try EventLog.append(
                 db, at: now, member: member, keys: keys, action: .assign, subject: "\(entry.number) \(name)")
         }

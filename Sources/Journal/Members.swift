@@ -161,15 +161,10 @@ extension JournalSession {
             if let oldPersonKey, let newPersonKey {
                 try rekeyPersons(db, from: oldPersonKey, to: newPersonKey)
                 for holder in remaining where personKeyHolders.contains(holder.id!) {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO member_secret (member_id, name, sealed) VALUES (?, ?, ?)
-                            ON CONFLICT (member_id, name) DO UPDATE SET sealed = excluded.sealed
-                            """,
-                        arguments: [
-                            holder.id!, Self.personKeyName,
-                            Data(sealSecret(newPersonKey, to: Array(holder.boxPublicKey))),
-                        ])
+                    try MemberSecret(
+                        memberID: holder.id!, name: Self.personKeyName,
+                        sealed: Data(sealSecret(newPersonKey, to: Array(holder.boxPublicKey)))
+                    ).upsert(db)
                 }
             }
             for (entry, ring) in rings {
@@ -243,14 +238,9 @@ extension JournalSession {
                 (Journal.SecretName.collectorKey.rawValue, sealSecret(collectorSeed, to: box)),
                 (previousName, retiring.sealSecret(to: box)),
             ] {
-                try db.execute(
-                    // An upsert, not INSERT OR REPLACE: SQLite reports no change for rows REPLACE deletes, and the
-                    // log must see every change.
-                    sql: """
-                        INSERT INTO member_secret (member_id, name, sealed) VALUES (?, ?, ?)
-                        ON CONFLICT (member_id, name) DO UPDATE SET sealed = excluded.sealed
-                        """,
-                    arguments: [triager.id!, name, Data(sealed)])
+                // An upsert, not INSERT OR REPLACE: SQLite reports no change for rows REPLACE deletes, and the log
+                // must see every change.
+                try MemberSecret(memberID: triager.id!, name: name, sealed: Data(sealed)).upsert(db)
             }
         }
         let waiting = try Row.fetchAll(
