@@ -57,37 +57,37 @@ struct StatsView {
         self.threshold = threshold
         self.generated = generated
         self.heads = heads
-        self.rows = Indicator.allCases.map { indicator in
+        self.rows = Self.rows(messages: m) { indicator, type in
             let row = rows[indicator]!
-            let cells = CrueltyType.allCases.map { type in
-                let (text, count) = Self.shown(row.byType[type]!, threshold: threshold)
-                return Cell(type: type.rawValue, label: m("type.\(type.rawValue)"), shown: text, count: count)
-            }
-            let (text, count) = Self.shown(row.total, threshold: threshold)
-            return Row(
-                number: indicator.rawValue, label: m("stats.indicator.\(indicator.rawValue)"), cells: cells,
-                total: Cell(type: "total", label: m("stats.total"), shown: text, count: count))
+            return Self.shown(type.map { row.byType[$0]! } ?? row.total, threshold: threshold)
         }
     }
 
     init(_ merged: MergedStatistics, period: StatsPeriod, generated: String, messages m: Messages) {
         let threshold = merged.exports.map(\.body.threshold).max() ?? 0
-        func text(_ count: MergedCount) -> (String, Int?) {
-            if count.hiddenParts == 0 { return ("\(count.known)", count.known) }
-            return count.known == 0 ? ("<\(threshold * count.hiddenParts)", nil) : ("≥\(count.known)", count.known)
-        }
         schools = merged.exports.map(\.body.school)
         self.period = period
         self.threshold = threshold
         self.generated = generated
         heads = merged.exports.compactMap(\.body.head)
-        rows = Indicator.allCases.map { indicator in
+        rows = Self.rows(messages: m) { indicator, type in
             let row = merged.rows[indicator]!
+            let count = type.map { row.byType[$0]! } ?? row.total
+            if count.hiddenParts == 0 { return ("\(count.known)", count.known) }
+            return count.known == 0 ? ("<\(threshold * count.hiddenParts)", nil) : ("≥\(count.known)", count.known)
+        }
+    }
+
+    /// Every indicator's row, each cell (a type, or the total when `type` is nil) shown as `cell` says.
+    private static func rows(
+        messages m: Messages, _ cell: (Indicator, CrueltyType?) -> (shown: String, count: Int?)
+    ) -> [Row] {
+        Indicator.allCases.map { indicator in
             let cells = CrueltyType.allCases.map { type in
-                let (shown, count) = text(row.byType[type]!)
+                let (shown, count) = cell(indicator, type)
                 return Cell(type: type.rawValue, label: m("type.\(type.rawValue)"), shown: shown, count: count)
             }
-            let (shown, count) = text(row.total)
+            let (shown, count) = cell(indicator, nil)
             return Row(
                 number: indicator.rawValue, label: m("stats.indicator.\(indicator.rawValue)"), cells: cells,
                 total: Cell(type: "total", label: m("stats.total"), shown: shown, count: count))
