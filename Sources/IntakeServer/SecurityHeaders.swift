@@ -51,8 +51,7 @@ struct PageMiddleware: RouterMiddleware {
     }
 
     func errorPage(status: HTTPResponse.Status, request: Request) -> Response {
-        let known: Set<Int> = [400, 404, 413, 415, 429, 500, 503]
-        let code = known.contains(status.code) ? status.code : (status.code >= 500 ? 500 : 400)
+        let code = Pages.statusCodes.contains(status.code) ? status.code : (status.code >= 500 ? 500 : 400)
         let language = LanguageNegotiation.choose(
             query: request.uri.queryParameters["lang"].map(String.init),
             acceptLanguage: request.headers[.acceptLanguage])
