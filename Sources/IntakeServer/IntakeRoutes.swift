@@ -27,9 +27,13 @@ struct IntakeRoutes: Sendable {
         return try await request.body.collect(upTo: maxBytes)
     }
 
-    private static func mediaType(_ request: Request) -> String? {
-        request.headers[.contentType]?.split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
+    /// The media type of the body without its parameters, lower-cased.
+    static func mediaType(_ request: Request) -> String? {
+        guard let type = request.headers[.contentType]?.prefix(while: { $0 != ";" }),
+            let first = type.firstIndex(where: { !$0.isWhitespace }),
+            let last = type.lastIndex(where: { !$0.isWhitespace })
+        else { return nil }
+        return type[first...last].lowercased()
     }
 
     func submitForm(_ request: Request, context: IntakeRequestContext) async throws -> Response {

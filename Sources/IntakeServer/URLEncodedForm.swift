@@ -24,18 +24,30 @@ public enum URLEncodedForm {
     public static func decode(_ body: some Collection<UInt8>, maxFields: Int = maxFields) throws(FormDecodingError)
         -> [(name: String, value: String)]
     {
+        // One copy into contiguous memory, then plain index loops: splitting the generic collection
+        // was a fifth of the intake's time under load.
+        let bytes = Array(body)
         var pairs: [(name: String, value: String)] = []
-        for part in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
-            guard pairs.count < maxFields else { throw .tooManyFields(limit: maxFields) }
-            let equals = part.firstIndex(of: UInt8(ascii: "="))
-            let rawName = equals.map { part[part.startIndex..<$0] } ?? part[...]
-            let rawValue = equals.map { part[part.index(after: $0)...] } ?? part[part.endIndex...]
-            pairs.append((try decodeComponent(rawName), try decodeComponent(rawValue)))
+        var start = 0
+        while start < bytes.count {
+            let stop = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.count
+            if stop > start {
+                guard pairs.count < maxFields else { throw .tooManyFields(limit: maxFields) }
+                let part = bytes[start..<stop]
+                let equals = part.firstIndex(of: UInt8(ascii: "=")) ?? stop
+                let value = equals < stop ? try decodeComponent(bytes[(equals + 1)..<stop]) : ""
+                pairs.append((try decodeComponent(bytes[start..<equals]), value))
+            }
+            start = stop + 1
         }
         return pairs
     }
 
-    static func decodeComponent(_ bytes: some Collection<UInt8>) throws(FormDecodingError) -> String {
+    static func decodeComponent(_ bytes: ArraySlice<UInt8>) throws(FormDecodingError) -> String {
+        if !bytes.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) {
+            guard let string = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8 }
+            return string
+        }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var iterator = bytes.makeIterator()

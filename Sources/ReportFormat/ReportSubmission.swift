@@ -109,10 +109,13 @@ public struct ReportSubmission: Equatable, Sendable {
         _ raw: String, _ field: ReportField, _ limit: Int, _ problems: inout [(ReportField, FieldProblem)],
         trim: Bool = true
     ) -> String? {
-        let normalised = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        let trimmed = normalised.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty { return nil }
-        let value = trim ? trimmed : normalised
+        let normalised = unixLineEndings(raw)
+        let scalars = normalised.unicodeScalars
+        // White_Space is the set Foundation's `.whitespacesAndNewlines` names.
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return nil }
+        let value = trim ? String(scalars[first...last]) : normalised
         if value.unicodeScalars.contains(where: isForbidden) {
             problems.append((field, .invalidText))
             return nil
@@ -122,6 +125,20 @@ public struct ReportSubmission: Equatable, Sendable {
             return nil
         }
         return value
+    }
+
+    /// CRLF and a lone CR become LF. Scalar by scalar in Swift: Foundation's `replacingOccurrences`
+    /// was a quarter of the intake's time under load.
+    static func unixLineEndings(_ raw: String) -> String {
+        guard raw.utf8.contains(UInt8(ascii: "\r")) else { return raw }
+        var scalars = String.UnicodeScalarView()
+        var afterCR = false
+        for scalar in raw.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
+            if scalar == "\n", afterCR { continue }
+            scalars.append(scalar == "\r" ? "\n" : scalar)
+        }
+        return String(scalars)
     }
 
     private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {

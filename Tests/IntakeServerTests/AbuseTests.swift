@@ -148,9 +148,15 @@ import Testing
 
 @Suite struct FormDecoding {
     @Test func pairsAreDecodedInOrder() throws {
-        let pairs = try URLEncodedForm.decode(Array("a=1&b=x+y%2B%26&a=&flag&=v&&".utf8))
-        #expect(pairs.map(\.name) == ["a", "b", "a", "flag", ""])
-        #expect(pairs.map(\.value) == ["1", "x y+&", "", "", "v"])
+        let pairs = try URLEncodedForm.decode(Array("&a=1&b=x+y%2B%26&a=&flag&=v&&c=d=e".utf8))
+        #expect(pairs.map(\.name) == ["a", "b", "a", "flag", "", "c"])
+        #expect(pairs.map(\.value) == ["1", "x y+&", "", "", "v", "d=e"])
+    }
+
+    @Test(arguments: [[0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0x61, 0x80]] as [[UInt8]])
+    func rawBytesThatAreNotUTF8AreRefusedToo(bytes: [UInt8]) {
+        #expect(throws: FormDecodingError.invalidUTF8) { try URLEncodedForm.decode(Array("text=".utf8) + bytes) }
+        #expect(throws: FormDecodingError.invalidUTF8) { try URLEncodedForm.decode(bytes + Array("=x".utf8)) }
     }
 
     @Test func multibyteTextSurvives() throws {

@@ -71,6 +71,39 @@ private func valid() -> ReportSubmission {
         #expect(try s.validate(language: .en, receivedHour: hour).get().text == "first line\nsecond\tline")
     }
 
+    @Test(arguments: [
+        ("a\r\nb", "a\nb"), ("a\rb", "a\nb"), ("a\r\rb", "a\n\nb"), ("a\r\r\nb", "a\n\nb"),
+        ("a\n\rb", "a\n\nb"), ("a\r", "a\n"), ("\r\na", "\na"), ("қаз\r\nорыс", "қаз\nорыс"),
+    ])
+    func everyLineEndingBecomesLF(raw: String, expected: String) throws {
+        var s = valid()
+        s.text = raw
+        #expect(try s.validate(language: .en, receivedHour: hour).get().text == expected)
+    }
+
+    @Test func shortFieldsAreTrimmedOfEveryKindOfSpaceButTheTextIsKeptAsWritten() throws {
+        var s = valid()
+        s.contact = "\u{3000}\u{A0} @aigerim\t\u{2028}\n"
+        s.classOrGrade = "\u{200A}7Б "
+        s.text = "  two leading spaces\n"
+        let report = try s.validate(language: .en, receivedHour: hour).get()
+        #expect(report.contact == "@aigerim")
+        #expect(report.classOrGrade == "7Б")
+        #expect(report.text == "  two leading spaces\n")
+    }
+
+    @Test func textOfOnlySpacesAndLineEndingsIsMissing() {
+        var s = valid()
+        s.text = " \r\n\u{A0}\u{3000}\r"
+        #expect(s.validate(language: .en, receivedHour: hour).failureProblem(.text) == .required)
+    }
+
+    @Test func aContactOfOnlySpacesIsNoContact() throws {
+        var s = valid()
+        s.contact = "\u{2029}\u{A0} "
+        #expect(try s.validate(language: .en, receivedHour: hour).get().contact == nil)
+    }
+
     @Test func concernsKeepFormOrderWithoutRepeats() throws {
         var s = valid()
         s.what = ["cyberbullying", "physical", "cyberbullying"]
