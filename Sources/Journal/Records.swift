@@ -93,9 +93,9 @@ public struct CollectedReport: Codable, Equatable, Sendable, FetchableRecord, Pe
     }
 
     /// The first 8 hex digits of the ID: what a person types.
-    public var shortID: String { id.prefix(4).map { String(format: "%02x", $0) }.joined() }
+    public var shortID: String { id.prefix(4).hexString }
     /// The full ID in hex.
-    public var hexID: String { id.map { String(format: "%02x", $0) }.joined() }
+    public var hexID: String { id.hexString }
 
     /// Parsed urgency reasons.
     public var urgency: [UrgencyReason] {

@@ -54,7 +54,9 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     /// `2026-11-23`.
     public var description: String {
         let (y, m, d) = parts
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let year = String(y)
+        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-" + two(m) + "-" + two(d)
     }
 
     /// The first moment of the day in a time zone.

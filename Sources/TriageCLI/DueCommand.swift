@@ -171,7 +171,8 @@ extension Presentation {
     /// `due 23.11.2026 · 1 working day left`, `due today`, `overdue by 2 working days`.
     func dueText(_ deadline: Deadline) -> String {
         let (y, mo, d) = deadline.due.parts
-        let day = String(format: "%02d.%02d.%04d", d, mo, y)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let day = "\(two(d)).\(two(mo)).\(y)"
         let left = deadline.workingDaysLeft
         let state =
             left < 0

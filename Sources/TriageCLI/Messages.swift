@@ -26,9 +26,28 @@ public struct Messages: Sendable {
 
     /// The message for `key` with `{name}` placeholders filled in.
     public func callAsFunction(_ key: String, _ values: [String: String] = [:]) -> String {
-        var text = table[key] ?? key
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        let template = table[key] ?? key
+        return values.isEmpty ? template : Self.fill(template, values)
+    }
+
+    /// Replaces each `{name}` whose name has a value, in one pass: a value is never searched for placeholders
+    /// itself, and long listings do not pay Foundation's string search for every line.
+    static func fill(_ template: String, _ values: [String: String]) -> String {
+        var out = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}"),
+                let value = values[String(rest[rest.index(after: open)..<close])]
+            else {
+                out.append("{")
+                rest = rest[rest.index(after: open)...]
+                continue
+            }
+            out += value
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
     }
 
     /// Whether there is a message for `key`.

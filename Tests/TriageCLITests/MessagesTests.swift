@@ -171,3 +171,22 @@ private func messageKeys(in source: String) -> Set<String> {
     }
     return keys
 }
+
+@Suite struct MessagePlaceholders {
+    /// A key without a message is its own template.
+    let m = Messages(language: .en)
+
+    @Test func everyNamedPlaceholderIsFilledAndOthersAreLeft() {
+        let filled = m("{a} и {b}, {unknown} {a}", ["a": "один", "b": "два"])
+        #expect(filled == "один и два, {unknown} один")
+    }
+
+    @Test func aValueIsNeverSearchedForPlaceholders() {
+        #expect(m("«{text}» — {n}", ["text": "{n} and {", "n": "3"]) == "«{n} and {» — 3")
+    }
+
+    @Test func unmatchedBracesSurvive() {
+        #expect(m("{ {n} } {", ["n": "1"]) == "{ 1 } {")
+        #expect(m("no placeholders", ["n": "1"]) == "no placeholders")
+    }
+}
