@@ -19,10 +19,18 @@ import Testing
         let folder: TemporaryDirectory
         let spool: SpoolDatabase
 
-        /// Every intake this test process started, stopped when it exits even if a test did not stop it.
-        private static let running: Mutex<Set<Int32>> = {
-            atexit { IntakeProcess.running.withLock { for pid in $0 { kill(pid, SIGTERM) } } }
-            return Mutex([])
+        /// Every intake this test process started and its folder: the intake is stopped and the folder removed when
+        /// the test process exits, even if no test stopped it (the catalogue's shared intake lives until then).
+        private static let running: Mutex<[Int32: String]> = {
+            atexit {
+                IntakeProcess.running.withLock {
+                    for (pid, folder) in $0 {
+                        kill(pid, SIGTERM)
+                        try? FileManager.default.removeItem(atPath: folder)
+                    }
+                }
+            }
+            return Mutex([:])
         }()
 
         private init(process: Process, port: Int, folder: TemporaryDirectory, spool: SpoolDatabase) {
@@ -47,7 +55,7 @@ import Testing
             process.standardError = FileHandle.nullDevice
             try process.run()
             let pid = process.processIdentifier
-            running.withLock { _ = $0.insert(pid) }
+            running.withLock { $0[pid] = folder.url.path }
             let deadline = Date().addingTimeInterval(30)
             while (try? await Wire.exchange(port: port, Wire.get("/healthz")))?.response?.status != 200 {
                 guard Date() < deadline, process.isRunning else {
@@ -63,7 +71,7 @@ import Testing
             process.terminate()
             process.waitUntilExit()
             let pid = process.processIdentifier
-            Self.running.withLock { _ = $0.remove(pid) }
+            Self.running.withLock { $0[pid] = nil }
         }
 
         /// The process's resident memory (VmRSS), in kB.
