@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import ReportFormat
 
 /// What the intake's routes work with.
@@ -89,8 +90,14 @@ public func buildApplication(
             "spool": "\(configuration.spoolPath)",
             "collection": "\(services.collectorKey == nil ? "off (no collector key)" : "on")",
         ])
+    // The handler puts the security headers on the bare 400 that Hummingbird writes itself when its parser rejects
+    // a request; the idle timeout closes connections whose request never completes (slow headers, a lying length).
+    let idleTimeout =
+        configuration.idleTimeoutSeconds > 0 ? TimeAmount.seconds(Int64(configuration.idleTimeoutSeconds)) : nil
     return Application(
         router: router,
+        server: .http1(
+            configuration: .init(additionalChannelHandlers: [SecurityHeadersHandler()], idleTimeout: idleTimeout)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         logger: logger)
 }

@@ -16,6 +16,9 @@ public struct IntakeConfiguration: Sendable {
     public var schoolName: String = ""
     /// Largest request body accepted, in bytes.
     public var maxBodyBytes: Int = 512 * 1024
+    /// Seconds a connection may send nothing that completes a request head or a body part before it is closed
+    /// (0: never), so that slow or lying clients cannot hold connections open.
+    public var idleTimeoutSeconds: Int = 30
     /// Reports accepted per client per minute (0: no limit).
     public var perClientPerMinute: Int = 10
     /// Reports accepted per minute from everyone together (0: no limit).

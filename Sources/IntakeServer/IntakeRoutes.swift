@@ -20,11 +20,19 @@ struct IntakeRoutes: Sendable {
     }
 
     /// Reads the body up to the limit: a declared length over it is refused before reading.
+    ///
+    /// A body the HTTP parser cannot read (a malformed chunk size) is the client's mistake: 400, not 500.
     private func body(of request: Request, maxBytes: Int) async throws -> ByteBuffer {
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBytes {
             throw HTTPError(.contentTooLarge)
         }
-        return try await request.body.collect(upTo: maxBytes)
+        do {
+            return try await request.body.collect(upTo: maxBytes)
+        } catch let error as HTTPResponseError {
+            throw error
+        } catch {
+            throw HTTPError(.badRequest)
+        }
     }
 
     /// The media type of the body without its parameters, lower-cased.
@@ -90,6 +98,9 @@ struct IntakeRoutes: Sendable {
         let body: APIReportRequest
         do {
             body = try JSONDecoder().decode(APIReportRequest.self, from: Data(buffer.readableBytesView))
+            // The decoder keeps one of two equal keys and drops the other: a key given twice is refused, as a
+            // repeated form field is, so that no reading of the body is stored that the sender did not mean.
+            guard !APIReportRequest.repeatsAKey(Array(buffer.readableBytesView)) else { throw HTTPError(.badRequest) }
         } catch {
             return APIResponses.error(status: .badRequest, message: pages.text("status.400.message", language))
         }
@@ -164,6 +175,40 @@ struct APIReportRequest: Decodable {
     var text: String?
     var names: String?
     var contact: String?
+
+    /// Whether the top-level object of a body that decoded has a key twice (escapes decoded, so `"te\u0078t"`
+    /// is `"text"`).
+    static func repeatsAKey(_ json: [UInt8]) -> Bool {
+        var seen: Set<String> = []
+        var depth = 0
+        var expectingKey = false
+        var index = 0
+        while index < json.count {
+            switch json[index] {
+            case UInt8(ascii: "{"):
+                depth += 1
+                if depth == 1 { expectingKey = true }
+            case UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            case UInt8(ascii: ","): if depth == 1 { expectingKey = true }
+            case UInt8(ascii: "\""):
+                let start = index
+                index += 1
+                while index < json.count, json[index] != UInt8(ascii: "\"") {
+                    index += json[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                if depth == 1, expectingKey {
+                    expectingKey = false
+                    let quoted = Data(json[start...min(index, json.count - 1)])
+                    let key = try? JSONSerialization.jsonObject(with: quoted, options: .fragmentsAllowed) as? String
+                    guard let key, seen.insert(key).inserted else { return true }
+                }
+            default: break
+            }
+            index += 1
+        }
+        return false
+    }
 
     var submission: ReportSubmission {
         var submission = ReportSubmission()

@@ -1,5 +1,7 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
+import NIOHTTPTypes
 import ReportFormat
 
 /// The headers every response carries, whatever its route or status.
@@ -25,6 +27,22 @@ public enum SecurityHeaders {
         headers[.setCookie] = nil
         headers[.server] = nil
         for (name, value) in all { headers[name] = value }
+    }
+}
+
+/// Adds the security headers to every response head written on a connection, including the bare 400 that
+/// Hummingbird writes itself, before any middleware runs, when the HTTP parser rejects a request.
+final class SecurityHeadersHandler: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .head(var head) = unwrapOutboundIn(data) else {
+            context.write(data, promise: promise)
+            return
+        }
+        SecurityHeaders.apply(to: &head.headerFields)
+        context.write(wrapOutboundOut(.head(head)), promise: promise)
     }
 }
 

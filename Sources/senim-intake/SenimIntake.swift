@@ -42,6 +42,10 @@ struct SenimIntake: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes [SENIM_MAX_BODY_BYTES]. (default: 524288)")
     var maxBodyBytes: Int?
 
+    @Option(
+        help: "Seconds a silent or stalled connection is kept open, 0 for no limit [SENIM_IDLE_TIMEOUT]. (default: 30)")
+    var idleTimeout: Int?
+
     @Option(help: "Reports per client per minute, 0 for no limit [SENIM_PER_CLIENT_PER_MINUTE]. (default: 10)")
     var perClientPerMinute: Int?
 
@@ -50,7 +54,8 @@ struct SenimIntake: AsyncParsableCommand {
 
     func validate() throws {
         for (name, value) in [
-            ("--max-body-bytes", maxBodyBytes), ("--per-client-per-minute", perClientPerMinute),
+            ("--max-body-bytes", maxBodyBytes), ("--idle-timeout", idleTimeout),
+            ("--per-client-per-minute", perClientPerMinute),
             ("--global-per-minute", globalPerMinute),
         ] {
             if let value, value < 0 { throw ValidationError("\(name) must be 0 or more") }
@@ -76,6 +81,7 @@ struct SenimIntake: AsyncParsableCommand {
         config.webDirectory = web ?? environment["SENIM_WEB"] ?? config.webDirectory
         config.schoolName = schoolName ?? environment["SENIM_SCHOOL_NAME"] ?? config.schoolName
         config.maxBodyBytes = try int(maxBodyBytes, "SENIM_MAX_BODY_BYTES", config.maxBodyBytes)
+        config.idleTimeoutSeconds = try int(idleTimeout, "SENIM_IDLE_TIMEOUT", config.idleTimeoutSeconds)
         config.perClientPerMinute = try int(
             perClientPerMinute, "SENIM_PER_CLIENT_PER_MINUTE", config.perClientPerMinute)
         config.globalPerMinute = try int(globalPerMinute, "SENIM_GLOBAL_PER_MINUTE", config.globalPerMinute)
