@@ -3,8 +3,6 @@ import Foundation
 import Hummingbird
 import IntakeServer
 import Logging
-import NIOCore
-import NIOPosix
 
 /// `senim-intake`: serves the reporting form and seals every report on arrival.
 @main
@@ -86,22 +84,6 @@ struct SenimIntake: AsyncParsableCommand {
             perClientPerMinute, "SENIM_PER_CLIENT_PER_MINUTE", config.perClientPerMinute)
         config.globalPerMinute = try int(globalPerMinute, "SENIM_GLOBAL_PER_MINUTE", config.globalPerMinute)
         return config
-    }
-
-    static func main() async {
-        // Swift concurrency runs on the server's own event loops: a request's handler does not hop to
-        // another thread pool and back (a context switch per request, measured in the README).
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        do {
-            var command = try parseAsRoot()
-            if var command = command as? any AsyncParsableCommand {
-                try await command.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
-        }
     }
 
     func run() async throws {

@@ -12,8 +12,9 @@ import Testing
 #endif
 
 #if os(Linux)
-    /// The real `senim-intake` executable as a child process, with its spool in a temporary folder.
-    final class IntakeProcess: Sendable {
+    /// The real `senim-intake` executable for the catalogue, started with its own arguments; stopped and its folder
+    /// removed when the test process exits, even if no test stops it.
+    final class ChildIntake: Sendable {
         let process: Process
         let port: Int
         let folder: TemporaryDirectory
@@ -23,7 +24,7 @@ import Testing
         /// the test process exits, even if no test stopped it (the catalogue's shared intake lives until then).
         private static let running: Mutex<[Int32: String]> = {
             atexit {
-                IntakeProcess.running.withLock {
+                ChildIntake.running.withLock {
                     for (pid, folder) in $0 {
                         kill(pid, SIGTERM)
                         try? FileManager.default.removeItem(atPath: folder)
@@ -41,9 +42,9 @@ import Testing
         }
 
         /// Starts the intake with `arguments` after the key, web folder and spool ones; returns once it answers.
-        static func start(_ arguments: [String]) async throws -> IntakeProcess {
+        static func start(_ arguments: [String]) async throws -> ChildIntake {
             let folder = try TemporaryDirectory()
-            let port = try AnonymityTests.freePort()
+            let port = try LoopbackHTTP.freePort()
             let process = Process()
             process.executableURL = Repository.binaries.appendingPathComponent("senim-intake")
             process.arguments =
@@ -59,12 +60,12 @@ import Testing
             let deadline = Date().addingTimeInterval(30)
             while (try? await Wire.exchange(port: port, Wire.get("/healthz")))?.response?.status != 200 {
                 guard Date() < deadline, process.isRunning else {
-                    throw AnonymityTests.Failure(description: "senim-intake did not start")
+                    throw LoopbackHTTP.Failure(description: "senim-intake did not start")
                 }
                 try await Task.sleep(for: .milliseconds(100))
             }
             let spool = try SpoolDatabase(path: folder.path("spool.sqlite"))
-            return IntakeProcess(process: process, port: port, folder: folder, spool: spool)
+            return ChildIntake(process: process, port: port, folder: folder, spool: spool)
         }
 
         func stop() {
@@ -156,7 +157,7 @@ import Testing
         /// A connected TCP socket to 127.0.0.1:`port`.
         static func connection(port: Int) throws -> Int32 {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw AnonymityTests.Failure(description: "no socket: errno \(errno)") }
+            guard fd >= 0 else { throw LoopbackHTTP.Failure(description: "no socket: errno \(errno)") }
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -168,7 +169,7 @@ import Testing
             }
             guard connected else {
                 close(fd)
-                throw AnonymityTests.Failure(description: "cannot connect to port \(port): errno \(errno)")
+                throw LoopbackHTTP.Failure(description: "cannot connect to port \(port): errno \(errno)")
             }
             return fd
         }
@@ -259,10 +260,13 @@ import Testing
         case parserRefusal
         /// No response; the connection is closed once the idle timeout passes with the request still incomplete.
         case closedWithoutResponse
+        /// The page, when the client had finished sending; a client still sending a body far over the limit when the
+        /// intake answers and closes may instead see the connection reset (TCP discards the answer then).
+        case pageUnlessReset(Int, Language, String)
 
         var status: Int? {
             switch self {
-            case .page(let status, _, _), .json(let status, _, _): status
+            case .page(let status, _, _), .json(let status, _, _), .pageUnlessReset(let status, _, _): status
             case .parserRefusal: 400
             case .closedWithoutResponse: nil
             }
@@ -290,7 +294,7 @@ import Testing
         static let idleTimeoutSeconds = 1
 
         static let shared = Task {
-            try await IntakeProcess.start([
+            try await ChildIntake.start([
                 "--max-body-bytes", "\(maxBodyBytes)", "--idle-timeout", "\(idleTimeoutSeconds)",
                 "--per-client-per-minute", "0", "--global-per-minute", "0",
             ])
@@ -364,12 +368,12 @@ import Testing
                 HostileRequest(
                     name: "chunk bomb: many one-byte chunks over the limit",
                     bytes: Wire.chunkedHead("/report?lang=ru") + tinyChunks + Array("0\r\n\r\n".utf8),
-                    answer: .page(413, .ru, "status.413.title")),
+                    answer: .pageUnlessReset(413, .ru, "status.413.title")),
                 HostileRequest(
                     name: "one huge declared chunk, sent past the limit",
                     bytes: Wire.chunkedHead("/report?lang=ru") + Array("FFFFFFFF\r\n".utf8)
                         + Array(repeating: UInt8(ascii: "a"), count: CatalogueIntake.maxBodyBytes + 1),
-                    answer: .page(413, .ru, "status.413.title")),
+                    answer: .pageUnlessReset(413, .ru, "status.413.title")),
                 HostileRequest(
                     name: "one huge declared chunk, never sent",
                     bytes: Wire.chunkedHead("/report?lang=ru") + Array("FFFFFFFFFF\r\naaaa".utf8),
@@ -586,7 +590,9 @@ import Testing
                 #expect(response.headers[.connection] == "close")
                 #expect(securityHeaderProblems(response.headers) == [])
                 #expect(answer.closed)
-            case .page(let status, let language, let key):
+            case .pageUnlessReset where answer.bytes.isEmpty:
+                #expect(answer.closed, "neither an answer nor a closed connection")
+            case .page(let status, let language, let key), .pageUnlessReset(let status, let language, let key):
                 let response = try #require(answer.response, "no response: \(answer.bytes.count) bytes")
                 #expect(response.status == status)
                 #expect(response.headers[.contentType] == "text/html; charset=utf-8")
@@ -643,7 +649,7 @@ import Testing
             let connections = min(wanted, Int(limit.rlim_cur) - 500)
             #expect(connections == wanted, "the file limit allows only \(connections) connections")
 
-            let intake = try await IntakeProcess.start(["--per-client-per-minute", "0", "--global-per-minute", "0"])
+            let intake = try await ChildIntake.start(["--per-client-per-minute", "0", "--global-per-minute", "0"])
             defer { intake.stop() }
             for _ in 0..<20 { _ = try await Wire.exchange(port: intake.port, Wire.get("/?lang=ru")) }
             let before = try intake.residentKilobytes()
