@@ -102,15 +102,7 @@ extension JournalSession {
     }
 
     /// The working-day calendar of this journal: its folder's `calendar.txt`, else the bundled one.
-    public func workingCalendar() throws -> WorkingCalendar {
-        do {
-            return try WorkingCalendar.forJournal(directory: journal.directory, timeZone: timeZone)
-        } catch let error as CalendarFileError {
-            switch error {
-            case .badLine(let number, let text): throw JournalError.calendarFile(line: number, text: text)
-            }
-        }
-    }
+    public func workingCalendar() throws -> WorkingCalendar { try journal.workingCalendar(timeZone: timeZone) }
 
     /// Records a step of an entry as done, or as not applicable with a reason (required, encrypted with the
     /// entry). Recording again replaces the current state; the earlier rows stay.
@@ -174,10 +166,27 @@ extension JournalSession {
         return result
     }
 
+    /// Every open clock of the journal; see ``Journal/deadlines(now:timeZone:)``.
+    public func deadlines(now: Date) throws -> [Deadline] { try journal.deadlines(now: now, timeZone: timeZone) }
+}
+
+extension Journal {
+    /// The working-day calendar of this journal: its folder's `calendar.txt`, else the bundled one.
+    public func workingCalendar(timeZone: TimeZone) throws -> WorkingCalendar {
+        do {
+            return try WorkingCalendar.forJournal(directory: directory, timeZone: timeZone)
+        } catch let error as CalendarFileError {
+            switch error {
+            case .badLine(let number, let text): throw JournalError.calendarFile(line: number, text: text)
+            }
+        }
+    }
+
     /// Every open clock of the journal: reports waiting to be registered, and each entry's steps not yet
-    /// recorded. Overdue first, then by due day. Reads no confidential field.
-    public func deadlines(now: Date) throws -> [Deadline] {
-        let calendar = try workingCalendar()
+    /// recorded. Overdue first, then by due day. Reads no confidential field and needs no key, so a command can
+    /// work them out while the member's key is derived.
+    public func deadlines(now: Date, timeZone: TimeZone) throws -> [Deadline] {
+        let calendar = try workingCalendar(timeZone: timeZone)
         let today = calendar.day(of: now)
         struct EntryFacts {
             let number: String
@@ -188,7 +197,7 @@ extension JournalSession {
             let firstHigh: String?
             let recorded: Set<String>
         }
-        let (pending, entries) = try writer.read { db in
+        let (pending, entries) = try database.writer.read { db in
             let pending = try Row.fetchAll(
                 db,
                 sql: """

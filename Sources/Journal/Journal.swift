@@ -188,3 +188,51 @@ public final class Journal: Sendable {
             timeZone: try timeZone())
     }
 }
+
+/// One line of the inbox listing: a waiting report's row and the first line of what the reporter wrote.
+public struct InboxLine: Sendable {
+    public let record: CollectedReport
+    /// Nil when the report cannot be read.
+    public let firstLine: String?
+
+    /// The most of a first line the journal keeps for the listing (which shows at most 80 characters).
+    static let previewLength = 200
+
+    /// The first line with text in it, without its surrounding spaces, cut to `previewLength` characters.
+    static func preview(of text: String) -> String {
+        var line = ""
+        var taken = 0
+        for character in text {
+            if taken == 0 && character.isWhitespace { continue }
+            if character.isNewline || taken == previewLength { break }
+            line.append(character)
+            taken += 1
+        }
+        while let last = line.last, last.isWhitespace { line.removeLast() }
+        return line
+    }
+}
+
+/// The inbox's rows and their sealed first lines, read without any key.
+public struct SealedInbox: Sendable {
+    public let records: [CollectedReport]
+    let previews: [Data: Data]
+}
+
+extension Journal {
+    /// The inbox's rows, still sealed: reading them needs no key, so a command can do it while Argon2id derives
+    /// the member's key.
+    public func sealedInbox(includeUnreadable: Bool) throws -> SealedInbox {
+        try database.writer.read { db in
+            let records = try CollectedReport.filter(
+                CollectedReport.Columns.state == ReportState.pending.rawValue
+                    || (includeUnreadable && CollectedReport.Columns.state == ReportState.unreadable.rawValue)
+            ).fetchAll(db)
+            var previews: [Data: Data] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT report_id, sealed FROM report_preview") {
+                previews[row["report_id"]] = row["sealed"]
+            }
+            return SealedInbox(records: records, previews: previews)
+        }
+    }
+}

@@ -292,6 +292,18 @@ public final class JournalDatabase: Sendable {
                         ON entry(registered_at, types, victims, aggressors, witnesses, staff_dismissed);
                     """)
         }
+        migrator.registerMigration("v7-inbox-preview") { db in
+            // The first line of each waiting report, sealed under the inbox key on its own: listing the inbox then
+            // opens a line, not the whole report. Deleted with the report's payload when it is registered.
+            try db.execute(
+                sql: """
+                    CREATE TABLE report_preview (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        report_id BLOB NOT NULL UNIQUE REFERENCES report(id),
+                        sealed BLOB NOT NULL
+                    )
+                    """)
+        }
         return migrator
     }
 }

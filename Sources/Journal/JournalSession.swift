@@ -68,6 +68,7 @@ public final class JournalSession {
     }
 
     static func inboxContext(_ id: Data) -> String { "senim inbox v1|\(id.hexString)" }
+    static func previewContext(_ id: Data) -> String { "senim inbox preview v1|\(id.hexString)" }
 
     /// Opens and stores a batch of envelopes in one durable transaction. Envelopes already in
     /// the journal are skipped; ones that do not open are kept, marked unreadable with the reason.
@@ -91,11 +92,11 @@ public final class JournalSession {
         summary.alreadyCollected = batch.count - fresh.count
         let stamp = JournalClock.stamp(now)
         let detector = UrgencyDetector.shared
-        var rows = [CollectedReport?](repeating: nil, count: fresh.count)
+        var rows = [OpenedReport?](repeating: nil, count: fresh.count)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         rows.withUnsafeMutableBufferPointer { out in
             // Each worker writes only its own indices of the buffer.
-            struct Slots: @unchecked Sendable { let buffer: UnsafeMutableBufferPointer<CollectedReport?> }
+            struct Slots: @unchecked Sendable { let buffer: UnsafeMutableBufferPointer<OpenedReport?> }
             let slots = Slots(buffer: out)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 for index in stride(from: worker, to: fresh.count, by: workers) {
@@ -105,10 +106,15 @@ public final class JournalSession {
             }
         }
         try writer.write { db in
-            for row in rows {
-                guard let row else { continue }
-                try row.insert(db)
-                if row.state == .unreadable { summary.unreadable += 1 } else { summary.imported += 1 }
+            for opened in rows {
+                guard let opened else { continue }
+                try opened.row.insert(db)
+                if let preview = opened.sealedPreview {
+                    try db.execute(
+                        sql: "INSERT INTO report_preview (report_id, sealed) VALUES (?, ?)",
+                        arguments: [opened.row.id, preview])
+                }
+                if opened.row.state == .unreadable { summary.unreadable += 1 } else { summary.imported += 1 }
             }
             if !fresh.isEmpty {
                 try EventLog.append(
@@ -119,10 +125,16 @@ public final class JournalSession {
         return summary
     }
 
+    /// A collected row and, for a readable report, its first line sealed for the inbox listing.
+    struct OpenedReport {
+        var row: CollectedReport
+        var sealedPreview: Data?
+    }
+
     private static func open(
         _ entry: SpoolEntry, serviceKeys: [SealingKeyPair], inboxKey: SecureBytes, detector: UrgencyDetector,
         stamp: String
-    ) -> CollectedReport {
+    ) -> OpenedReport {
         var row = CollectedReport(
             id: entry.id, receivedDay: entry.receivedDay, receivedHour: nil, envelope: entry.envelope,
             state: .unreadable, unreadableReason: nil, language: nil, reporter: nil, what: nil, place: nil,
@@ -143,17 +155,17 @@ public final class JournalSession {
             }
         } catch let error as EnvelopeError {
             row.unreadableReason = "not an envelope: \(error)"
-            return row
+            return OpenedReport(row: row)
         } catch let error as OpenError {
             switch error {
             case .wrongKey(_, let found): row.unreadableReason = "sealed to another key (key id \(found.hex))"
             case .cannotOpen: row.unreadableReason = "does not open: altered or damaged"
             case .payload(let payload): row.unreadableReason = "opened, but not a report: \(payload)"
             }
-            return row
+            return OpenedReport(row: row)
         } catch {
             row.unreadableReason = "\(error)"
-            return row
+            return OpenedReport(row: row)
         }
         row.state = .pending
         row.envelope = nil
@@ -166,7 +178,9 @@ public final class JournalSession {
         row.inDanger = report.inDanger
         row.urgentReasons = detector.reasons(for: report).map(\.rawValue).joined(separator: ",")
         row.sealedPayload = Data(FieldCipher.seal(json, key: inboxKey, context: inboxContext(entry.id)))
-        return row
+        let preview = Array(InboxLine.preview(of: report.text).utf8)
+        return OpenedReport(
+            row: row, sealedPreview: Data(FieldCipher.seal(preview, key: inboxKey, context: previewContext(entry.id))))
     }
 
     /// Collects everything waiting in a local intake spool; acknowledges (deletes) each batch
@@ -205,6 +219,47 @@ public final class JournalSession {
     public struct InboxItem: Sendable {
         public let record: CollectedReport
         public let report: Report?
+    }
+
+    /// The inbox as a listing shows it: each waiting report's row and the first line of its text, urgent first,
+    /// then oldest. Opens one short line per report instead of the whole report.
+    ///
+    /// - Parameter sealed: the rows and sealed lines, when read beforehand with ``Journal/sealedInbox(includeUnreadable:)``
+    ///   (a command reads them while Argon2id derives the member's key).
+    public func inboxLines(now: Date, includeUnreadable: Bool = true, sealed: SealedInbox? = nil) throws -> [InboxLine]
+    {
+        let (_, inboxKey) = try requireTriage("inbox")
+        let sealed = try sealed ?? journal.sealedInbox(includeUnreadable: includeUnreadable)
+        var lines: [InboxLine] = []
+        lines.reserveCapacity(sealed.records.count)
+        for record in sealed.records {
+            guard record.state == .pending else {
+                if includeUnreadable { lines.append(InboxLine(record: record, firstLine: nil)) }
+                continue
+            }
+            do {
+                let line: String
+                if let preview = sealed.previews[record.id] {
+                    let bytes = try FieldCipher.open(
+                        Array(preview), key: inboxKey, context: Self.previewContext(record.id))
+                    line = String(decoding: bytes, as: UTF8.self)
+                } else {
+                    // Pulled before the journal kept first lines: open the whole report.
+                    line = InboxLine.preview(of: try Self.decrypt(record, key: inboxKey)?.text ?? "")
+                }
+                lines.append(InboxLine(record: record, firstLine: line))
+            } catch {
+                // As in `inbox`: one damaged copy is listed as unreadable and hides nothing else.
+                guard includeUnreadable else { continue }
+                var damaged = record
+                damaged.state = .unreadable
+                damaged.unreadableReason = "damaged in the journal: run senim journal verify"
+                lines.append(InboxLine(record: damaged, firstLine: nil))
+            }
+        }
+        try log(.inbox, "\(lines.count) listed", now: now)
+        let keys = lines.map { QueueKey(record: $0.record, readable: $0.firstLine != nil) }
+        return keys.indices.sorted { keys[$0] < keys[$1] }.map { lines[$0] }
     }
 
     /// Reports received and not yet registered (and unreadable ones): urgent first, then oldest.
@@ -254,10 +309,11 @@ public final class JournalSession {
         return Self.queueSorted(items)
     }
 
-    /// `items` in queue order, with each item's sort key worked out once rather than in every comparison.
+    /// `items` in queue order, with each item's sort key worked out once rather than in every comparison, and
+    /// positions sorted rather than the items themselves.
     static func queueSorted(_ items: [InboxItem]) -> [InboxItem] {
-        let keyed = items.map { (key: QueueKey($0), item: $0) }
-        return keyed.sorted { $0.key < $1.key }.map(\.item)
+        let keys = items.map(QueueKey.init)
+        return keys.indices.sorted { keys[$0] < keys[$1] }.map { items[$0] }
     }
 
     /// Where an item stands in the queue: urgent first (the gravest reason first), readable before
@@ -268,11 +324,13 @@ public final class JournalSession {
         let hour: String
         let id: Data
 
-        init(_ item: InboxItem) {
-            gravest = item.record.urgency.min()
-            readable = item.report != nil
-            hour = item.record.receivedHour ?? item.record.receivedDay
-            id = item.record.id
+        init(_ item: InboxItem) { self.init(record: item.record, readable: item.report != nil) }
+
+        init(record: CollectedReport, readable: Bool) {
+            gravest = record.urgency.min()
+            self.readable = readable
+            hour = record.receivedHour ?? record.receivedDay
+            id = record.id
         }
 
         static func < (a: QueueKey, b: QueueKey) -> Bool {

@@ -17,6 +17,7 @@ enum Ledger {
     static let tables: Set<String> = [
         "setting", "member", "member_secret", "entry", "report", "entry_field", "entry_key", "year_counter",
         "assessment", "entry_step", "plan_item", "signoff", "entry_comment", "entry_access", "person", "entry_person",
+        "report_preview",
     ]
 
     /// A row: its table and SQLite row ID.

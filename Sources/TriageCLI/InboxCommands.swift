@@ -15,22 +15,49 @@ struct InboxCommand: AsyncParsableCommand {
     @OptionGroup var options: JournalOptions
 
     func run() async throws {
-        let session = try options.unlock()
+        let journal = try options.open()
         let now = options.now()
-        let items = try options.run { try session.inbox(now: now) }
+        let timeZone = try options.run { try journal.timeZone() }
+        let messages = options.messages
+        // What needs no key is read and laid out while Argon2id derives it; nothing is shown unless the unlock
+        // succeeds.
+        let reading = Task.detached {
+            let due = try journal.deadlines(now: now, timeZone: timeZone).filter { $0.kind == .registration }
+            let byReport = Dictionary(due.map { ($0.subject, $0) }, uniquingKeysWith: { first, _ in first })
+            let sealed = try journal.sealedInbox(includeUnreadable: true)
+            let p = Presentation(m: messages, timeZone: timeZone, now: now)
+            var heads: [Data: String] = [:]
+            for record in sealed.records where record.state == .pending {
+                heads[record.id] = p.inboxHead(record, due: byReport[record.shortID])
+            }
+            return (sealed, heads)
+        }
+        let session: JournalSession
+        do {
+            session = try options.unlock(journal)
+        } catch {
+            reading.cancel()
+            throw error
+        }
+        let sealed: SealedInbox
+        let heads: [Data: String]
+        do {
+            (sealed, heads) = try await reading.value
+        } catch let error as JournalError {
+            throw JournalMessages.cliError(error, messages: options.messages)
+        }
+        let items = try options.run { try session.inboxLines(now: now, sealed: sealed) }
         if json {
-            try JSONOutput.print(items.map { InboxItemJSON($0, now: now, full: false) })
+            try JSONOutput.print(items.map { InboxItemJSON($0, now: now) })
             return
         }
         let p = Presentation(m: options.messages, timeZone: session.timeZone, now: now)
-        let pending = items.filter { $0.report != nil }
+        let pending = items.filter { $0.firstLine != nil }
         let urgent = pending.filter { !$0.record.urgency.isEmpty }.count
         print(options.messages("inbox.summary", ["count": "\(pending.count)", "urgent": "\(urgent)"]))
         if items.isEmpty { return }
         print("")
-        let due = try options.run { try session.deadlines(now: now) }.filter { $0.kind == .registration }
-        let byReport = Dictionary(due.map { ($0.subject, $0) }, uniquingKeysWith: { first, _ in first })
-        for item in items { print(p.inboxBlock(item, due: byReport[item.record.shortID])) }
+        for item in items { print(p.inboxBlock(item, head: heads[item.record.id])) }
         print(options.messages("inbox.next"))
     }
 }
@@ -54,7 +81,7 @@ struct ShowCommand: AsyncParsableCommand {
         let now = options.now()
         let item = try options.run { try session.show(report: id, now: now) }
         if json {
-            try JSONOutput.print(InboxItemJSON(item, now: now, full: true))
+            try JSONOutput.print(InboxItemJSON(item, now: now))
         } else {
             print(Presentation(m: options.messages, timeZone: session.timeZone, now: now).reportText(item))
         }

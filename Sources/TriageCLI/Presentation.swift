@@ -9,6 +9,13 @@ struct Presentation {
     let now: Date
     /// Gregorian, in the school's time zone; made once, not per line shown.
     private let calendar: Calendar
+    /// Receipt times are whole hours, so a long list shows few distinct ones: each is worked out once.
+    private let shownTimes = ShownTimes()
+
+    private final class ShownTimes {
+        var local: [String: String] = [:]
+        var ago: [String: String] = [:]
+    }
 
     init(m: Messages, timeZone: TimeZone, now: Date) {
         self.m = m
@@ -32,7 +39,15 @@ struct Presentation {
 
     /// `22.11.2026 08:00` in the school's time zone.
     func localTime(_ stamp: String?) -> String {
-        guard let stamp, let date = JournalClock.date(stamp) else { return stamp ?? "—" }
+        guard let stamp else { return "—" }
+        if let known = shownTimes.local[stamp] { return known }
+        let shown = computeLocalTime(stamp)
+        shownTimes.local[stamp] = shown
+        return shown
+    }
+
+    private func computeLocalTime(_ stamp: String) -> String {
+        guard let date = JournalClock.date(stamp) else { return stamp }
         // Plain arithmetic on calendar parts: a DateFormatter per line made long lists take seconds.
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "??" }
@@ -42,7 +57,15 @@ struct Presentation {
     /// `this hour`, `3 h ago`, `2 d ago`. Receipt times are rounded down to the hour, so within the first hour
     /// a count of minutes would claim a precision the journal does not have.
     func ago(_ stamp: String?) -> String {
-        guard let stamp, let date = JournalClock.date(stamp) else { return "" }
+        guard let stamp else { return "" }
+        if let known = shownTimes.ago[stamp] { return known }
+        let shown = computeAgo(stamp)
+        shownTimes.ago[stamp] = shown
+        return shown
+    }
+
+    private func computeAgo(_ stamp: String) -> String {
+        guard let date = JournalClock.date(stamp) else { return "" }
         let minutes = max(0, Int(now.timeIntervalSince(date) / 60))
         if minutes < 60 { return m("time.this_hour") }
         if minutes < 48 * 60 { return m("time.hours_ago", ["n": "\(minutes / 60)"]) }
@@ -70,20 +93,25 @@ struct Presentation {
     }
 
     /// An inbox line block: three lines per report, within 80 columns.
-    func inboxBlock(_ item: JournalSession.InboxItem, index: Int? = nil, due: Deadline? = nil) -> String {
-        let record = item.record
-        let mark = record.urgency.isEmpty ? " " : "!"
-        let number = index.map { String(format: "%2d ", $0) } ?? ""
-        guard let report = item.report else {
-            return "\(number)\(mark) \(record.shortID)  \(record.receivedDay)  \(m("inbox.unreadable"))\n"
-                + "     \(record.unreadableReason ?? "")\n"
+    func inboxBlock(_ line: InboxLine, due: Deadline? = nil, head: String? = nil) -> String {
+        guard let firstLine = line.firstLine else {
+            let record = line.record
+            return "\(record.urgency.isEmpty ? " " : "!") \(record.shortID)  \(record.receivedDay)  "
+                + "\(m("inbox.unreadable"))\n     \(record.unreadableReason ?? "")\n"
         }
-        var text = "\(number)\(mark) \(record.shortID)  \(localTime(report.receivedHour)) (\(ago(report.receivedHour)))"
-        text += "  \(report.language.rawValue)  \(label("reporter", report.reporter.rawValue))\n"
-        text += "     \(labels("concern", report.what.map(\.rawValue))) · \(label("place", report.place?.rawValue))\n"
+        return (head ?? inboxHead(line.record, due: due)) + "     «\(Self.firstLine(firstLine, width: 68))»\n"
+    }
+
+    /// All of a readable report's block but its first line: it comes from the row's plain columns, so a command
+    /// can lay it out before the key is there.
+    func inboxHead(_ record: CollectedReport, due: Deadline?) -> String {
+        let mark = record.urgency.isEmpty ? " " : "!"
+        let concerns = (record.what ?? "").split(separator: ",").map(String.init)
+        var text = "\(mark) \(record.shortID)  \(localTime(record.receivedHour)) (\(ago(record.receivedHour)))"
+        text += "  \(record.language ?? "—")  \(label("reporter", record.reporter))\n"
+        text += "     \(labels("concern", concerns)) · \(label("place", record.place))\n"
         if !record.urgency.isEmpty { text += "     \(m("inbox.urgent")): \(urgency(record.urgency))\n" }
         if let due { text += "     \(m("inbox.register_by", ["due": dueText(due)]))\n" }
-        text += "     «\(Self.firstLine(report.text, width: 68))»\n"
         return text
     }
 
@@ -163,34 +191,49 @@ struct InboxItemJSON: Encodable {
     let inDanger: Bool?
     let urgent: [String]
     let firstLine: String?
-    let text: String?
-    let classOrGrade: String?
-    let names: String?
-    let contact: String?
+    var text: String?
+    var classOrGrade: String?
+    var names: String?
+    var contact: String?
     let unreadableReason: String?
 
-    init(_ item: JournalSession.InboxItem, now: Date, full: Bool) {
-        let r = item.record
+    /// A line of the listing: what the row holds and the first line.
+    init(_ line: InboxLine, now: Date) {
+        self.init(
+            record: line.record, firstLine: line.firstLine.map { Presentation.firstLine($0, width: 80) }, now: now)
+    }
+
+    /// A whole report (`senim show --json`).
+    init(_ item: JournalSession.InboxItem, now: Date) {
+        self.init(
+            record: item.record, firstLine: item.report.map { Presentation.firstLine($0.text, width: 80) }, now: now)
+        text = item.report?.text
+        classOrGrade = item.report?.classOrGrade
+        names = item.report?.names
+        contact = item.report?.contact
+    }
+
+    /// The fields a listing shows come from the row's plain columns; only a readable report has them.
+    private init(record r: CollectedReport, firstLine: String?, now: Date) {
+        let readable = firstLine != nil
         id = r.hexID
         shortID = r.shortID
         state = r.state.rawValue
         receivedDay = r.receivedDay
-        receivedHour = item.report?.receivedHour
-        hoursAgo = item.report.flatMap { JournalClock.date($0.receivedHour) }.map {
-            Int(now.timeIntervalSince($0) / 3600)
-        }
-        language = item.report?.language.rawValue
-        reporter = item.report?.reporter.rawValue
-        what = item.report?.what.map(\.rawValue) ?? []
-        place = item.report?.place?.rawValue
-        timing = item.report?.timing?.rawValue
-        inDanger = item.report?.inDanger
+        receivedHour = readable ? r.receivedHour : nil
+        hoursAgo = receivedHour.flatMap(JournalClock.date).map { Int(now.timeIntervalSince($0) / 3600) }
+        language = readable ? r.language : nil
+        reporter = readable ? r.reporter : nil
+        what = readable ? (r.what ?? "").split(separator: ",").map(String.init) : []
+        place = readable ? r.place : nil
+        timing = readable ? r.timing : nil
+        inDanger = readable ? r.inDanger : nil
         urgent = r.urgency.map(\.rawValue)
-        firstLine = item.report.map { Presentation.firstLine($0.text, width: 80) }
-        text = full ? item.report?.text : nil
-        classOrGrade = full ? item.report?.classOrGrade : nil
-        names = full ? item.report?.names : nil
-        contact = full ? item.report?.contact : nil
+        self.firstLine = firstLine
+        text = nil
+        classOrGrade = nil
+        names = nil
+        contact = nil
         unreadableReason = r.unreadableReason
     }
 }

@@ -23,7 +23,7 @@ struct TriageCommand: AsyncParsableCommand {
         var notice: String?
         while true {
             let now = options.now()
-            let items = try options.run { try session.inbox(now: now, includeUnreadable: false) }
+            let items = try options.run { try session.inboxLines(now: now, includeUnreadable: false) }
             let p = Presentation(m: m, timeZone: session.timeZone, now: now)
             let allClocks = try options.run { try session.deadlines(now: now) }
             let clocks = allClocks.filter { $0.kind == .registration }
@@ -64,19 +64,21 @@ struct TriageCommand: AsyncParsableCommand {
         }
     }
 
-    func queueLine(_ item: JournalSession.InboxItem, index: Int, p: Presentation, due: Deadline? = nil) -> String {
-        guard let report = item.report else { return "" }
-        let mark = item.record.urgency.isEmpty ? " " : "!"
+    func queueLine(_ item: InboxLine, index: Int, p: Presentation, due: Deadline? = nil) -> String {
+        guard item.firstLine != nil else { return "" }
+        let record = item.record
+        let mark = record.urgency.isEmpty ? " " : "!"
         let left = due.map { p.shortDue($0) }.map { "[\($0)] " } ?? ""
-        let start =
-            "\(String(format: "%2d", index)) \(mark) \(item.record.shortID) \(p.localTime(report.receivedHour)) \(left)"
-        let rest = "\(report.language.rawValue) \(p.labels("concern", report.what.map(\.rawValue)))"
+        let number = index < 10 ? " \(index)" : "\(index)"
+        let start = "\(number) \(mark) \(record.shortID) \(p.localTime(record.receivedHour)) \(left)"
+        let concerns = (record.what ?? "").split(separator: ",").map(String.init)
+        let rest = "\(record.language ?? "—") \(p.labels("concern", concerns))"
         let line = start + rest
         return line.count > 78 ? String(line.prefix(77)) + "…" : line
     }
 
     /// Shows one report and offers to register it; returns a notice for the queue screen.
-    func openReport(_ item: JournalSession.InboxItem, session: JournalSession, prompter: Prompter) throws -> String? {
+    func openReport(_ item: InboxLine, session: JournalSession, prompter: Prompter) throws -> String? {
         let m = options.messages
         let now = options.now()
         let shown = try options.run { try session.show(report: item.record.hexID, now: now) }

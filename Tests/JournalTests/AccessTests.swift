@@ -145,6 +145,7 @@ import Testing
         // old key (still in an intake that was not yet updated) opens, and one sealed to the new key too.
         let lead = try fixture.journal.unlock(member: leadName, passphrase: Passphrase(leadPassphrase), now: fixedNow)
         #expect(try lead.inbox(now: fixedNow).compactMap(\.report?.text) == ["Отправлено до удаления"])
+        #expect(try lead.inboxLines(now: fixedNow).map(\.firstLine) == ["Отправлено до удаления"], "first lines too")
         let late = try sealedEntry(report("Запечатано старым ключом", hour: "2026-11-22T07:00:00Z"), to: oldKey)
         let fresh = try sealedEntry(report("Запечатано новым ключом", hour: "2026-11-22T08:00:00Z"), to: newKey)
         let summary = try lead.importEnvelopes([late, fresh], now: fixedNow)

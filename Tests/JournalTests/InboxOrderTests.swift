@@ -33,6 +33,11 @@ import Testing
             ])
         #expect(inbox.count == 9)
         #expect(inbox.suffix(2).allSatisfy { $0.report == nil && $0.record.state == .unreadable })
+
+        // The listing opens only first lines, in the same order.
+        let lines = try fixture.session.inboxLines(now: fixedNow)
+        #expect(lines.map(\.record.id) == inbox.map(\.record.id))
+        #expect(lines.map(\.firstLine) == inbox.map { $0.report?.text })
     }
 
     @Test func urgencyReasonsAreStoredInGravityOrder() throws {
@@ -54,5 +59,48 @@ import Testing
         _ = try fixture.session.register(
             report: records[0].shortID, Registration(report: try #require(first.report)), now: fixedNow)
         #expect(try fixture.session.inbox(now: fixedNow).map { $0.report?.text } == ["Второе"])
+        #expect(try fixture.session.inboxLines(now: fixedNow).map(\.firstLine) == ["Второе"])
+        let previews = try fixture.writer.read { db in
+            try Data.fetchAll(db, sql: "SELECT report_id FROM report_preview")
+        }
+        #expect(previews == [records[1].id], "the registered report's first line is gone with its words")
+    }
+}
+
+@Suite struct InboxLineTests {
+    @Test(arguments: [
+        ("  \n\t Первая строка  \r\nвторая", "Первая строка"),
+        ("одна", "одна"),
+        (" \n ", ""),
+        (String(repeating: "ж", count: 500), String(repeating: "ж", count: 200)),
+        ("👩‍👧 мама\nпапа", "👩‍👧 мама"),
+    ])
+    func theListingKeepsTheFirstLineWithTextCutTo200Characters(text: String, expected: String) throws {
+        let fixture = try JournalFixture()
+        _ = try fixture.collect([report(text)])
+        #expect(try fixture.session.inboxLines(now: fixedNow).map(\.firstLine) == [expected])
+    }
+
+    @Test func reportsPulledBeforeFirstLinesWereKeptAreStillListed() throws {
+        let fixture = try JournalFixture()
+        _ = try fixture.collect([report("Старый отчёт\nбез первой строки")])
+        try fixture.tamper { db in
+            // As a journal from before v7-inbox-preview holds it (the trigger-free way: no event is wanted here).
+            try db.execute(sql: "DELETE FROM report_preview")
+        }
+        #expect(try fixture.session.inboxLines(now: fixedNow).map(\.firstLine) == ["Старый отчёт"])
+    }
+
+    @Test func aDamagedFirstLineIsListedAsUnreadableAndHidesNothingElse() throws {
+        let fixture = try JournalFixture()
+        let records = try fixture.collect([report("Первый"), report("Второй")])
+        try fixture.tamper { db in
+            try db.execute(
+                sql: "UPDATE report_preview SET sealed = zeroblob(60) WHERE report_id = ?", arguments: [records[0].id])
+        }
+        let lines = try fixture.session.inboxLines(now: fixedNow)
+        #expect(lines.map(\.firstLine) == ["Второй", nil])
+        #expect(lines.last?.record.unreadableReason?.contains("journal verify") == true)
+        #expect(try fixture.session.inboxLines(now: fixedNow, includeUnreadable: false).map(\.firstLine) == ["Второй"])
     }
 }
