@@ -250,11 +250,7 @@ public final class JournalSession {
                 lines.append(InboxLine(record: record, firstLine: line))
             } catch {
                 // As in `inbox`: one damaged copy is listed as unreadable and hides nothing else.
-                guard includeUnreadable else { continue }
-                var damaged = record
-                damaged.state = .unreadable
-                damaged.unreadableReason = "damaged in the journal: run senim journal verify"
-                lines.append(InboxLine(record: damaged, firstLine: nil))
+                if includeUnreadable { lines.append(InboxLine(record: Self.damaged(record), firstLine: nil)) }
             }
         }
         try log(.inbox, "\(lines.count) listed", now: now)
@@ -298,15 +294,19 @@ public final class JournalSession {
             case .failure:
                 // One damaged copy must not hide every other report: it is listed as unreadable, and left out of
                 // the triage queue, which lists only what can be opened.
-                guard includeUnreadable else { continue }
-                var damaged = record
-                damaged.state = .unreadable
-                damaged.unreadableReason = "damaged in the journal: run senim journal verify"
-                items.append(InboxItem(record: damaged, report: nil))
+                if includeUnreadable { items.append(InboxItem(record: Self.damaged(record), report: nil)) }
             }
         }
         try log(.inbox, "\(items.count) listed", now: now)
         return Self.queueSorted(items)
+    }
+
+    /// A row whose inbox copy does not open, as the listings show it.
+    static func damaged(_ record: CollectedReport) -> CollectedReport {
+        var damaged = record
+        damaged.state = .unreadable
+        damaged.unreadableReason = "damaged in the journal: run senim journal verify"
+        return damaged
     }
 
     /// `items` in queue order, with each item's sort key worked out once rather than in every comparison, and

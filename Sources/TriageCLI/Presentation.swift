@@ -40,9 +40,16 @@ struct Presentation {
     /// `22.11.2026 08:00` in the school's time zone.
     func localTime(_ stamp: String?) -> String {
         guard let stamp else { return "—" }
-        if let known = shownTimes.local[stamp] { return known }
-        let shown = computeLocalTime(stamp)
-        shownTimes.local[stamp] = shown
+        return remembered(\.local, stamp, computeLocalTime)
+    }
+
+    /// `compute(stamp)`, worked out once per distinct stamp.
+    private func remembered(
+        _ table: ReferenceWritableKeyPath<ShownTimes, [String: String]>, _ stamp: String, _ compute: (String) -> String
+    ) -> String {
+        if let known = shownTimes[keyPath: table][stamp] { return known }
+        let shown = compute(stamp)
+        shownTimes[keyPath: table][stamp] = shown
         return shown
     }
 
@@ -58,10 +65,7 @@ struct Presentation {
     /// a count of minutes would claim a precision the journal does not have.
     func ago(_ stamp: String?) -> String {
         guard let stamp else { return "" }
-        if let known = shownTimes.ago[stamp] { return known }
-        let shown = computeAgo(stamp)
-        shownTimes.ago[stamp] = shown
-        return shown
+        return remembered(\.ago, stamp, computeAgo)
     }
 
     private func computeAgo(_ stamp: String) -> String {

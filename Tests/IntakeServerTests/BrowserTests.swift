@@ -251,32 +251,13 @@ private struct BrowserTestError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// A free TCP port on the loopback interface, found by binding to port 0.
-private func freeLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw BrowserTestError("socket: \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-            bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
-        }
-    }
-    guard bound else { throw BrowserTestError("bind: \(String(cString: strerror(errno)))") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
 /// `chromedriver` as a child process on a free loopback port.
 private final class ChromeDriver: @unchecked Sendable {
     let base: URL
     private let process = Process()
 
     init(executable: String) throws {
-        let port = try freeLoopbackPort()
+        let port = try LoopbackHTTP.freePort()
         base = URL(string: "http://127.0.0.1:\(port)")!
         process.executableURL = URL(fileURLWithPath: executable)
         let log = Repository.artifacts.appendingPathComponent("chromedriver.log").path
