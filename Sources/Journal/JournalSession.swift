@@ -106,13 +106,14 @@ public final class JournalSession {
             }
         }
         try writer.write { db in
+            // Prepared once: compiling the statement per report was a tenth of a pull.
+            let insertPreview = try db.cachedStatement(
+                sql: "INSERT INTO report_preview (report_id, sealed) VALUES (?, ?)")
             for opened in rows {
                 guard let opened else { continue }
                 try opened.row.insert(db)
                 if let preview = opened.sealedPreview {
-                    try db.execute(
-                        sql: "INSERT INTO report_preview (report_id, sealed) VALUES (?, ?)",
-                        arguments: [opened.row.id, preview])
+                    try insertPreview.execute(arguments: [opened.row.id, preview])
                 }
                 if opened.row.state == .unreadable { summary.unreadable += 1 } else { summary.imported += 1 }
             }
