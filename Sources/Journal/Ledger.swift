@@ -28,9 +28,67 @@ enum Ledger {
         static func < (a: RowRef, b: RowRef) -> Bool { (a.table, a.rowID) < (b.table, b.rowID) }
     }
 
+    /// A column that a migration added to a covered table after events had started to fingerprint its rows.
+    ///
+    /// An event before the migration fingerprinted the table's rows without the column. The migration gave every
+    /// existing row the column with `filled` and changed nothing else, so such a row, untouched since, no longer
+    /// matches that fingerprint as it stands, but it does as the earlier schema saw it: without the column. That
+    /// reading is allowed only while the column still holds `filled`; any other change to the row still shows.
+    /// Migrations are never edited, so this list only grows: every `ALTER TABLE … ADD COLUMN` on a covered table
+    /// belongs here (`UpgradeVerificationTests` checks it against the migrator).
+    struct AddedColumn: Sendable {
+        /// The migration that added the column.
+        let migration: String
+        let table: String
+        let column: String
+        /// The value the migration gave the rows that existed (the column's default).
+        let filled: DatabaseValue
+    }
+
+    /// The columns added to covered tables since `v5-ledger`, in migration order.
+    static let addedColumns: [AddedColumn] = [
+        AddedColumn(migration: "v6-facts", table: "entry", column: "staff_dismissed", filled: 0.databaseValue)
+    ]
+
+    /// The migrations that added columns to covered tables, oldest first: the earlier schemas a recorded
+    /// fingerprint may have seen a row in.
+    static let columnMigrations: [String] = addedColumns.reduce(into: []) { names, added in
+        if names.last != added.migration { names.append(added.migration) }
+    }
+
     /// A row's fingerprint: BLAKE2b-256 over its table, row ID and every column (name, type and value), each
     /// length-prefixed so that no two different rows encode alike.
     static func digest(table: String, rowID: Int64, row: Row) -> Data {
+        digest(table: table, rowID: rowID, row: row, skipping: [])
+    }
+
+    /// The row's fingerprint as an event saw it before `migration` ran: without the columns that migration and
+    /// later ones added to its table. Nil when one of those columns holds anything but the value its migration
+    /// filled in, because then the row has changed since such an event and must not match it.
+    static func digest(table: String, rowID: Int64, row: Row, before migration: String) -> Data? {
+        guard let first = addedColumns.firstIndex(where: { $0.migration == migration }) else { return nil }
+        var skipped: Set<String> = []
+        for added in addedColumns[first...] where added.table == table {
+            guard let value = row.first(where: { $0.0 == added.column })?.1 else { continue }
+            guard identical(value, added.filled) else { return nil }
+            skipped.insert(added.column)
+        }
+        return digest(table: table, rowID: rowID, row: row, skipping: skipped)
+    }
+
+    /// Whether two values are stored alike: same storage class, same value (GRDB's `==` equates 1 and 1.0).
+    private static func identical(_ a: DatabaseValue, _ b: DatabaseValue) -> Bool {
+        switch (a.storage, b.storage) {
+        case (.null, .null): true
+        case (.int64(let x), .int64(let y)): x == y
+        case (.double(let x), .double(let y)): x.bitPattern == y.bitPattern
+        case (.string(let x), .string(let y)): Array(x.utf8) == Array(y.utf8)
+        case (.blob(let x), .blob(let y)): x == y
+        default: false
+        }
+    }
+
+    private static func digest(table: String, rowID: Int64, row: Row, skipping: Set<String>) -> Data {
         var bytes: [UInt8] = []
         func append(_ tag: UInt8, _ part: [UInt8]) {
             bytes.append(tag)
@@ -41,7 +99,7 @@ enum Ledger {
         append(0x54, Array(table.utf8))
         append(0x52, Array(String(rowID).utf8))
         for (column, value) in row {
-            if column == "rowid" { continue }
+            if column == "rowid" || skipping.contains(column) { continue }
             append(0x43, Array(column.utf8))
             switch value.storage {
             case .null: append(0x00, [])
@@ -56,9 +114,22 @@ enum Ledger {
 
     /// The current fingerprint of one row, or nil when it does not exist.
     static func digest(_ db: Database, _ ref: RowRef) throws -> Data? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM \(ref.table) WHERE rowid = ?", arguments: [ref.rowID])
-        else { return nil }
+        guard let row = try row(db, ref) else { return nil }
         return digest(table: ref.table, rowID: ref.rowID, row: row)
+    }
+
+    /// The row as it stands, or nil when it does not exist.
+    static func row(_ db: Database, _ ref: RowRef) throws -> Row? {
+        try Row.fetchOne(db, sql: "SELECT * FROM \(ref.table) WHERE rowid = ?", arguments: [ref.rowID])
+    }
+
+    /// Whether an existing row still matches a fingerprint recorded before a migration added columns to its
+    /// table (see `AddedColumn`).
+    static func matchesEarlierSchema(_ db: Database, _ ref: RowRef, _ recorded: Data) throws -> Bool {
+        guard addedColumns.contains(where: { $0.table == ref.table }), let row = try row(db, ref) else { return false }
+        return columnMigrations.contains { migration in
+            digest(table: ref.table, rowID: ref.rowID, row: row, before: migration) == recorded
+        }
     }
 
     /// Every row of the covered tables with its fingerprint.

@@ -78,6 +78,13 @@ extension JournalSession {
 
     /// BLAKE2b-256 over the fingerprints of the entry's row and every row of its content.
     static func contentHash(_ db: Database, entryID: Int64) throws -> Data {
+        try contentHash(db, entryID: entryID, before: nil)!
+    }
+
+    /// The content hash as it stands (`migration` nil), or as a sign-off made before `migration` computed it: each
+    /// row fingerprinted without the columns that migration and later ones added (see `Ledger.AddedColumn`). Nil
+    /// when a row cannot have looked like this before the migration, so no such sign-off matches.
+    static func contentHash(_ db: Database, entryID: Int64, before migration: String?) throws -> Data? {
         var refs = [Ledger.RowRef(table: "entry", rowID: entryID)]
         for table in contentTables {
             for rowID in try Int64.fetchAll(
@@ -88,7 +95,18 @@ extension JournalSession {
         }
         var lines = "senim entry content v1\n"
         for ref in refs {
-            lines += "\(ref.table)\t\(ref.rowID)\t\(try Ledger.digest(db, ref)?.hexString ?? "-")\n"
+            var fingerprint = "-"
+            if let row = try Ledger.row(db, ref) {
+                let digest: Data?
+                if let migration {
+                    digest = Ledger.digest(table: ref.table, rowID: ref.rowID, row: row, before: migration)
+                } else {
+                    digest = Ledger.digest(table: ref.table, rowID: ref.rowID, row: row)
+                }
+                guard let digest else { return nil }
+                fingerprint = digest.hexString
+            }
+            lines += "\(ref.table)\t\(ref.rowID)\t\(fingerprint)\n"
         }
         return Data(Sodium.genericHash(Array(lines.utf8), length: 32))
     }
@@ -133,6 +151,13 @@ extension JournalSession {
         let rows = try SignOffRow.filter(Column("entry_id") == entry.id!).order(Column("id")).fetchAll(db)
         guard !rows.isEmpty else { return [] }
         let current = try contentHash(db, entryID: entry.id!)
+        // A sign-off made before a migration added columns to the entry's rows signed them as that schema saw them.
+        var matching: Set<Data> = [current]
+        if rows.contains(where: { $0.contentHash != current }) {
+            for migration in Ledger.columnMigrations {
+                if let hash = try contentHash(db, entryID: entry.id!, before: migration) { matching.insert(hash) }
+            }
+        }
         return rows.map { row in
             let signer = members[row.memberID]
             let valid =
@@ -143,7 +168,7 @@ extension JournalSession {
                         publicKey: Array($0.signPublicKey))
                 } ?? false
             return SignOffStatus(
-                by: signer?.name ?? "?", at: row.at, signatureValid: valid, current: row.contentHash == current)
+                by: signer?.name ?? "?", at: row.at, signatureValid: valid, current: matching.contains(row.contentHash))
         }
     }
 
