@@ -186,9 +186,11 @@ extension JournalSession {
             }
             if let reportID {
                 try db.execute(
-                    sql: "UPDATE report SET state = ?, entry_id = ?, sealed_payload = NULL WHERE id = ?",
+                    sql: """
+                        UPDATE report SET state = ?, entry_id = ?, sealed_payload = NULL, sealed_preview = NULL
+                        WHERE id = ?
+                        """,
                     arguments: [ReportState.registered.rawValue, entry.id!, reportID])
-                try db.execute(sql: "DELETE FROM report_preview WHERE report_id = ?", arguments: [reportID])
             }
             try EventLog.append(db, at: now, member: member, keys: keys, action: .register, subject: entry.number)
             return entry

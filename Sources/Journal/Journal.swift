@@ -213,26 +213,15 @@ public struct InboxLine: Sendable {
     }
 }
 
-/// The inbox's rows and their sealed first lines, read without any key.
-public struct SealedInbox: Sendable {
-    public let records: [CollectedReport]
-    let previews: [Data: Data]
-}
-
 extension Journal {
     /// The inbox's rows, still sealed: reading them needs no key, so a command can do it while Argon2id derives
     /// the member's key.
-    public func sealedInbox(includeUnreadable: Bool) throws -> SealedInbox {
+    public func inboxRecords(includeUnreadable: Bool) throws -> [CollectedReport] {
         try database.writer.read { db in
-            let records = try CollectedReport.filter(
+            try CollectedReport.filter(
                 CollectedReport.Columns.state == ReportState.pending.rawValue
                     || (includeUnreadable && CollectedReport.Columns.state == ReportState.unreadable.rawValue)
             ).fetchAll(db)
-            var previews: [Data: Data] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT report_id, sealed FROM report_preview") {
-                previews[row["report_id"]] = row["sealed"]
-            }
-            return SealedInbox(records: records, previews: previews)
         }
     }
 }

@@ -92,11 +92,11 @@ public final class JournalSession {
         summary.alreadyCollected = batch.count - fresh.count
         let stamp = JournalClock.stamp(now)
         let detector = UrgencyDetector.shared
-        var rows = [OpenedReport?](repeating: nil, count: fresh.count)
+        var rows = [CollectedReport?](repeating: nil, count: fresh.count)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         rows.withUnsafeMutableBufferPointer { out in
             // Each worker writes only its own indices of the buffer.
-            struct Slots: @unchecked Sendable { let buffer: UnsafeMutableBufferPointer<OpenedReport?> }
+            struct Slots: @unchecked Sendable { let buffer: UnsafeMutableBufferPointer<CollectedReport?> }
             let slots = Slots(buffer: out)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 for index in stride(from: worker, to: fresh.count, by: workers) {
@@ -106,16 +106,10 @@ public final class JournalSession {
             }
         }
         try writer.write { db in
-            // Prepared once: compiling the statement per report was a tenth of a pull.
-            let insertPreview = try db.cachedStatement(
-                sql: "INSERT INTO report_preview (report_id, sealed) VALUES (?, ?)")
-            for opened in rows {
-                guard let opened else { continue }
-                try opened.row.insert(db)
-                if let preview = opened.sealedPreview {
-                    try insertPreview.execute(arguments: [opened.row.id, preview])
-                }
-                if opened.row.state == .unreadable { summary.unreadable += 1 } else { summary.imported += 1 }
+            for row in rows {
+                guard let row else { continue }
+                try row.insert(db)
+                if row.state == .unreadable { summary.unreadable += 1 } else { summary.imported += 1 }
             }
             if !fresh.isEmpty {
                 try EventLog.append(
@@ -126,20 +120,15 @@ public final class JournalSession {
         return summary
     }
 
-    /// A collected row and, for a readable report, its first line sealed for the inbox listing.
-    struct OpenedReport {
-        var row: CollectedReport
-        var sealedPreview: Data?
-    }
-
     private static func open(
         _ entry: SpoolEntry, serviceKeys: [SealingKeyPair], inboxKey: SecureBytes, detector: UrgencyDetector,
         stamp: String
-    ) -> OpenedReport {
+    ) -> CollectedReport {
         var row = CollectedReport(
             id: entry.id, receivedDay: entry.receivedDay, receivedHour: nil, envelope: entry.envelope,
             state: .unreadable, unreadableReason: nil, language: nil, reporter: nil, what: nil, place: nil,
-            timing: nil, inDanger: nil, urgentReasons: "", sealedPayload: nil, entryID: nil, pulledAt: stamp)
+            timing: nil, inDanger: nil, urgentReasons: "", sealedPayload: nil, sealedPreview: nil, entryID: nil,
+            pulledAt: stamp)
         let report: Report
         let json: [UInt8]
         do {
@@ -156,17 +145,17 @@ public final class JournalSession {
             }
         } catch let error as EnvelopeError {
             row.unreadableReason = "not an envelope: \(error)"
-            return OpenedReport(row: row)
+            return row
         } catch let error as OpenError {
             switch error {
             case .wrongKey(_, let found): row.unreadableReason = "sealed to another key (key id \(found.hex))"
             case .cannotOpen: row.unreadableReason = "does not open: altered or damaged"
             case .payload(let payload): row.unreadableReason = "opened, but not a report: \(payload)"
             }
-            return OpenedReport(row: row)
+            return row
         } catch {
             row.unreadableReason = "\(error)"
-            return OpenedReport(row: row)
+            return row
         }
         row.state = .pending
         row.envelope = nil
@@ -180,8 +169,8 @@ public final class JournalSession {
         row.urgentReasons = detector.reasons(for: report).map(\.rawValue).joined(separator: ",")
         row.sealedPayload = Data(FieldCipher.seal(json, key: inboxKey, context: inboxContext(entry.id)))
         let preview = Array(InboxLine.preview(of: report.text).utf8)
-        return OpenedReport(
-            row: row, sealedPreview: Data(FieldCipher.seal(preview, key: inboxKey, context: previewContext(entry.id))))
+        row.sealedPreview = Data(FieldCipher.seal(preview, key: inboxKey, context: previewContext(entry.id)))
+        return row
     }
 
     /// Collects everything waiting in a local intake spool; acknowledges (deletes) each batch
@@ -225,22 +214,23 @@ public final class JournalSession {
     /// The inbox as a listing shows it: each waiting report's row and the first line of its text, urgent first,
     /// then oldest. Opens one short line per report instead of the whole report.
     ///
-    /// - Parameter sealed: the rows and sealed lines, when read beforehand with ``Journal/sealedInbox(includeUnreadable:)``
-    ///   (a command reads them while Argon2id derives the member's key).
-    public func inboxLines(now: Date, includeUnreadable: Bool = true, sealed: SealedInbox? = nil) throws -> [InboxLine]
+    /// - Parameter records: the rows, when read beforehand with ``Journal/inboxRecords(includeUnreadable:)`` (a
+    ///   command reads them while Argon2id derives the member's key).
+    public func inboxLines(now: Date, includeUnreadable: Bool = true, records: [CollectedReport]? = nil) throws
+        -> [InboxLine]
     {
         let (_, inboxKey) = try requireTriage("inbox")
-        let sealed = try sealed ?? journal.sealedInbox(includeUnreadable: includeUnreadable)
+        let records = try records ?? journal.inboxRecords(includeUnreadable: includeUnreadable)
         var lines: [InboxLine] = []
-        lines.reserveCapacity(sealed.records.count)
-        for record in sealed.records {
+        lines.reserveCapacity(records.count)
+        for record in records {
             guard record.state == .pending else {
                 if includeUnreadable { lines.append(InboxLine(record: record, firstLine: nil)) }
                 continue
             }
             do {
                 let line: String
-                if let preview = sealed.previews[record.id] {
+                if let preview = record.sealedPreview {
                     let bytes = try FieldCipher.open(
                         Array(preview), key: inboxKey, context: Self.previewContext(record.id))
                     line = String(decoding: bytes, as: UTF8.self)

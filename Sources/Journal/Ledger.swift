@@ -17,7 +17,6 @@ enum Ledger {
     static let tables: Set<String> = [
         "setting", "member", "member_secret", "entry", "report", "entry_field", "entry_key", "year_counter",
         "assessment", "entry_step", "plan_item", "signoff", "entry_comment", "entry_access", "person", "entry_person",
-        "report_preview",
     ]
 
     /// A row: its table and SQLite row ID.
@@ -47,7 +46,8 @@ enum Ledger {
 
     /// The columns added to covered tables since `v5-ledger`, in migration order.
     static let addedColumns: [AddedColumn] = [
-        AddedColumn(migration: "v6-facts", table: "entry", column: "staff_dismissed", filled: 0.databaseValue)
+        AddedColumn(migration: "v6-facts", table: "entry", column: "staff_dismissed", filled: 0.databaseValue),
+        AddedColumn(migration: "v7-inbox-preview", table: "report", column: "sealed_preview", filled: .null),
     ]
 
     /// The migrations that added columns to covered tables, oldest first: the earlier schemas a recorded

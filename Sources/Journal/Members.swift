@@ -259,16 +259,16 @@ extension JournalSession {
                 sql: "UPDATE report SET sealed_payload = ? WHERE id = ?",
                 arguments: [Data(FieldCipher.seal(plain, key: inbox, context: context)), id])
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, report_id, sealed FROM report_preview") {
-            let reportID: Data = row["report_id"]
-            let sealed: Data = row["sealed"]
-            let context = Self.previewContext(reportID)
+        for row in try Row.fetchAll(db, sql: "SELECT id, sealed_preview FROM report WHERE sealed_preview IS NOT NULL") {
+            let id: Data = row["id"]
+            let sealed: Data = row["sealed_preview"]
+            let context = Self.previewContext(id)
             guard let line = try? FieldCipher.open(Array(sealed), key: oldInbox, context: context) else {
-                throw JournalError.damaged("report \(reportID.prefix(4).hexString)")
+                throw JournalError.damaged("report \(id.prefix(4).hexString)")
             }
             try db.execute(
-                sql: "UPDATE report_preview SET sealed = ? WHERE id = ?",
-                arguments: [Data(FieldCipher.seal(line, key: inbox, context: context)), row["id"] as Int64])
+                sql: "UPDATE report SET sealed_preview = ? WHERE id = ?",
+                arguments: [Data(FieldCipher.seal(line, key: inbox, context: context)), id])
         }
     }
 }

@@ -68,6 +68,8 @@ public struct CollectedReport: Codable, Equatable, Sendable, FetchableRecord, Pe
     public var urgentReasons: String
     /// The report's JSON under the inbox key.
     public var sealedPayload: Data?
+    /// The first line of the report's text under the inbox key, for the listing (nil for rows pulled before v7).
+    public var sealedPreview: Data?
     public var entryID: Int64?
     public var pulledAt: String
 
@@ -81,6 +83,7 @@ public struct CollectedReport: Codable, Equatable, Sendable, FetchableRecord, Pe
         case inDanger = "in_danger"
         case urgentReasons = "urgent_reasons"
         case sealedPayload = "sealed_payload"
+        case sealedPreview = "sealed_preview"
         case entryID = "entry_id"
         case pulledAt = "pulled_at"
     }

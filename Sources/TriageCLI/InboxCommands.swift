@@ -24,13 +24,13 @@ struct InboxCommand: AsyncParsableCommand {
         let reading = Task.detached {
             let due = try journal.deadlines(now: now, timeZone: timeZone).filter { $0.kind == .registration }
             let byReport = Dictionary(due.map { ($0.subject, $0) }, uniquingKeysWith: { first, _ in first })
-            let sealed = try journal.sealedInbox(includeUnreadable: true)
+            let records = try journal.inboxRecords(includeUnreadable: true)
             let p = Presentation(m: messages, timeZone: timeZone, now: now)
             var heads: [Data: String] = [:]
-            for record in sealed.records where record.state == .pending {
+            for record in records where record.state == .pending {
                 heads[record.id] = p.inboxHead(record, due: byReport[record.shortID])
             }
-            return (sealed, heads)
+            return (records, heads)
         }
         let session: JournalSession
         do {
@@ -39,14 +39,14 @@ struct InboxCommand: AsyncParsableCommand {
             reading.cancel()
             throw error
         }
-        let sealed: SealedInbox
+        let records: [CollectedReport]
         let heads: [Data: String]
         do {
-            (sealed, heads) = try await reading.value
+            (records, heads) = try await reading.value
         } catch let error as JournalError {
             throw JournalMessages.cliError(error, messages: options.messages)
         }
-        let items = try options.run { try session.inboxLines(now: now, sealed: sealed) }
+        let items = try options.run { try session.inboxLines(now: now, records: records) }
         if json {
             try JSONOutput.print(items.map { InboxItemJSON($0, now: now) })
             return

@@ -61,7 +61,7 @@ import Testing
         #expect(try fixture.session.inbox(now: fixedNow).map { $0.report?.text } == ["Второе"])
         #expect(try fixture.session.inboxLines(now: fixedNow).map(\.firstLine) == ["Второе"])
         let previews = try fixture.writer.read { db in
-            try Data.fetchAll(db, sql: "SELECT report_id FROM report_preview")
+            try Data.fetchAll(db, sql: "SELECT id FROM report WHERE sealed_preview IS NOT NULL")
         }
         #expect(previews == [records[1].id], "the registered report's first line is gone with its words")
     }
@@ -86,7 +86,7 @@ import Testing
         _ = try fixture.collect([report("Старый отчёт\nбез первой строки")])
         try fixture.tamper { db in
             // As a journal from before v7-inbox-preview holds it (the trigger-free way: no event is wanted here).
-            try db.execute(sql: "DELETE FROM report_preview")
+            try db.execute(sql: "UPDATE report SET sealed_preview = NULL")
         }
         #expect(try fixture.session.inboxLines(now: fixedNow).map(\.firstLine) == ["Старый отчёт"])
     }
@@ -96,7 +96,7 @@ import Testing
         let records = try fixture.collect([report("Первый"), report("Второй")])
         try fixture.tamper { db in
             try db.execute(
-                sql: "UPDATE report_preview SET sealed = zeroblob(60) WHERE report_id = ?", arguments: [records[0].id])
+                sql: "UPDATE report SET sealed_preview = zeroblob(60) WHERE id = ?", arguments: [records[0].id])
         }
         let lines = try fixture.session.inboxLines(now: fixedNow)
         #expect(lines.map(\.firstLine) == ["Второй", nil])
