@@ -44,20 +44,31 @@ import Testing
         /// Starts the intake with `arguments` after the key, web folder and spool ones; returns once it answers.
         static func start(_ arguments: [String]) async throws -> ChildIntake {
             let folder = try TemporaryDirectory()
-            let port = try LoopbackHTTP.freePort()
+            let log = folder.path("intake.log")
+            FileManager.default.createFile(atPath: log, contents: nil)
             let process = Process()
             process.executableURL = Repository.binaries.appendingPathComponent("senim-intake")
+            // Port 0, and the port read from its log: see `IntakeProcess.port`.
             process.arguments =
                 [
-                    "--port", "\(port)", "--public-key", TestKeys.publicKeyURL.path, "--web", Repository.web.path,
+                    "--port", "0", "--public-key", TestKeys.publicKeyURL.path, "--web", Repository.web.path,
                     "--spool", folder.path("spool.sqlite"), "--collector-key", folder.path("no-collector.pub"),
                 ] + arguments
             process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            // swift-log writes to standard error.
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
             try process.run()
             let pid = process.processIdentifier
             running.withLock { $0[pid] = folder.url.path }
             let deadline = Date().addingTimeInterval(30)
+            var port = 0
+            while port == 0 {
+                guard Date() < deadline, process.isRunning else {
+                    throw LoopbackHTTP.Failure(description: "senim-intake did not start")
+                }
+                port = IntakeProcess.listeningPort(log: log, after: 0) ?? 0
+                if port == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            }
             while (try? await Wire.exchange(port: port, Wire.get("/healthz")))?.response?.status != 200 {
                 guard Date() < deadline, process.isRunning else {
                     throw LoopbackHTTP.Failure(description: "senim-intake did not start")

@@ -99,13 +99,17 @@ import Testing
     /// The real `senim-intake` executable as a child process, limits off, its output in files of `folder`.
     final class IntakeProcess {
         let process = Process()
-        let port: Int
+        /// The port it listens on, known once it is ready: it binds port 0 and its log says which port it got. (A
+        /// port found free beforehand can be taken, before the intake binds it, by a client connection of another
+        /// test running at the same time.)
+        private(set) var port = 0
+        private let log: String
+        private let logStart: UInt64
 
         init(folder: TemporaryDirectory, spool: String, environment extra: [String: String] = [:]) throws {
-            port = try LoopbackHTTP.freePort()
             process.executableURL = Repository.binaries.appendingPathComponent("senim-intake")
             process.arguments = [
-                "--port", "\(port)", "--public-key", TestKeys.publicKeyURL.path, "--web", Repository.web.path,
+                "--port", "0", "--public-key", TestKeys.publicKeyURL.path, "--web", Repository.web.path,
                 "--spool", spool, "--per-client-per-minute", "0", "--global-per-minute", "0",
             ]
             process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
@@ -115,16 +119,35 @@ import Testing
             let stdout = try FileHandle(forWritingTo: folder.url.appendingPathComponent("stdout.log"))
             let stderr = try FileHandle(forWritingTo: folder.url.appendingPathComponent("stderr.log"))
             stdout.seekToEndOfFile()
-            stderr.seekToEndOfFile()
+            // swift-log writes to standard error.
+            logStart = stderr.seekToEndOfFile()
+            log = folder.path("stderr.log")
             process.standardOutput = stdout
             process.standardError = stderr
             try process.run()
         }
 
-        /// Waits until `GET /healthz` answers 200.
+        /// The port in the line "Server started and listening on HOST:PORT" written to `log` after `offset`.
+        static func listeningPort(log: String, after offset: UInt64) -> Int? {
+            guard let data = FileManager.default.contents(atPath: log), data.count > Int(offset) else { return nil }
+            let text = String(decoding: data[Int(offset)...], as: UTF8.self)
+            guard let found = text.range(of: "listening on ") else { return nil }
+            let address = text[found.upperBound...].prefix { $0 != "\n" }
+            guard let colon = address.lastIndex(of: ":") else { return nil }
+            return Int(address[address.index(after: colon)...].prefix { $0.isNumber })
+        }
+
+        /// Waits until the intake has said its port and `GET /healthz` answers 200.
         func waitUntilReady(seconds: Double = 30) throws {
             let ready = Array("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
             let deadline = Date().addingTimeInterval(seconds)
+            while port == 0 {
+                guard Date() < deadline, process.isRunning else {
+                    throw LoopbackHTTP.Failure(description: "the intake did not start")
+                }
+                port = Self.listeningPort(log: log, after: logStart) ?? 0
+                if port == 0 { usleep(20_000) }
+            }
             while (try? LoopbackHTTP.exchange(port: port, request: ready)) != 200 {
                 guard Date() < deadline, process.isRunning else {
                     throw LoopbackHTTP.Failure(description: "the intake did not start")
