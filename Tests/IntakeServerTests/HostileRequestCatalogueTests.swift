@@ -60,14 +60,19 @@ import Testing
             try process.run()
             let pid = process.processIdentifier
             running.withLock { $0[pid] = folder.url.path }
-            let deadline = Date().addingTimeInterval(30)
+            // Generous, and looking before giving up: with every suite running at once, this task can wait a long
+            // time for a thread, and must still find an intake that started meanwhile.
+            let deadline = Date().addingTimeInterval(120)
             var port = 0
-            while port == 0 {
-                guard Date() < deadline, process.isRunning else {
-                    throw LoopbackHTTP.Failure(description: "senim-intake did not start")
-                }
+            while true {
                 port = IntakeProcess.listeningPort(log: log, after: 0) ?? 0
-                if port == 0 { try await Task.sleep(for: .milliseconds(20)) }
+                if port != 0 { break }
+                guard Date() < deadline, process.isRunning else {
+                    let said = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                    throw LoopbackHTTP.Failure(
+                        description: "senim-intake did not start (running: \(process.isRunning)); it said: \(said)")
+                }
+                try await Task.sleep(for: .milliseconds(20))
             }
             while (try? await Wire.exchange(port: port, Wire.get("/healthz")))?.response?.status != 200 {
                 guard Date() < deadline, process.isRunning else {

@@ -138,15 +138,17 @@ import Testing
         }
 
         /// Waits until the intake has said its port and `GET /healthz` answers 200.
-        func waitUntilReady(seconds: Double = 30) throws {
+        func waitUntilReady(seconds: Double = 120) throws {
             let ready = Array("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
             let deadline = Date().addingTimeInterval(seconds)
-            while port == 0 {
+            // Look before giving up: a test kept waiting by a busy machine must still find an intake that started.
+            while true {
+                port = Self.listeningPort(log: log, after: logStart) ?? 0
+                if port != 0 { break }
                 guard Date() < deadline, process.isRunning else {
                     throw LoopbackHTTP.Failure(description: "the intake did not start")
                 }
-                port = Self.listeningPort(log: log, after: logStart) ?? 0
-                if port == 0 { usleep(20_000) }
+                usleep(20_000)
             }
             while (try? LoopbackHTTP.exchange(port: port, request: ready)) != 200 {
                 guard Date() < deadline, process.isRunning else {
