@@ -104,6 +104,9 @@ public struct CollectedReport: Codable, Equatable, Sendable, FetchableRecord, Pe
     public var urgency: [UrgencyReason] {
         urgentReasons.split(separator: ",").compactMap { UrgencyReason(rawValue: String($0)) }
     }
+
+    /// The concerns ticked on the form, in form order (raw values).
+    public var concerns: [String] { (what ?? "").split(separator: ",").map(String.init) }
 }
 
 /// A registered journal entry: its queryable fields. Sensitive fields live encrypted in `entry_field`.

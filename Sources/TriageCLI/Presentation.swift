@@ -110,10 +110,9 @@ struct Presentation {
     /// can lay it out before the key is there.
     func inboxHead(_ record: CollectedReport, due: Deadline?) -> String {
         let mark = record.urgency.isEmpty ? " " : "!"
-        let concerns = (record.what ?? "").split(separator: ",").map(String.init)
         var text = "\(mark) \(record.shortID)  \(localTime(record.receivedHour)) (\(ago(record.receivedHour)))"
         text += "  \(record.language ?? "—")  \(label("reporter", record.reporter))\n"
-        text += "     \(labels("concern", concerns)) · \(label("place", record.place))\n"
+        text += "     \(labels("concern", record.concerns)) · \(label("place", record.place))\n"
         if !record.urgency.isEmpty { text += "     \(m("inbox.urgent")): \(urgency(record.urgency))\n" }
         if let due { text += "     \(m("inbox.register_by", ["due": dueText(due)]))\n" }
         return text
@@ -228,7 +227,7 @@ struct InboxItemJSON: Encodable {
         hoursAgo = receivedHour.flatMap(JournalClock.date).map { Int(now.timeIntervalSince($0) / 3600) }
         language = readable ? r.language : nil
         reporter = readable ? r.reporter : nil
-        what = readable ? (r.what ?? "").split(separator: ",").map(String.init) : []
+        what = readable ? r.concerns : []
         place = readable ? r.place : nil
         timing = readable ? r.timing : nil
         inDanger = readable ? r.inDanger : nil

@@ -71,8 +71,7 @@ struct TriageCommand: AsyncParsableCommand {
         let left = due.map { p.shortDue($0) }.map { "[\($0)] " } ?? ""
         let number = index < 10 ? " \(index)" : "\(index)"
         let start = "\(number) \(mark) \(record.shortID) \(p.localTime(record.receivedHour)) \(left)"
-        let concerns = (record.what ?? "").split(separator: ",").map(String.init)
-        let rest = "\(record.language ?? "—") \(p.labels("concern", concerns))"
+        let rest = "\(record.language ?? "—") \(p.labels("concern", record.concerns))"
         let line = start + rest
         return line.count > 78 ? String(line.prefix(77)) + "…" : line
     }
