@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ReportFormat
+import Synchronization
 
 /// One sealed envelope waiting in the spool.
 ///
@@ -51,14 +52,26 @@ public struct SpoolEntry: Codable, Equatable, Sendable, FetchableRecord, Persist
 public final class SpoolDatabase: Sendable {
     /// The underlying pool.
     public let writer: any DatabaseWriter
+    /// Copies the log into the database beside the writer (nil in memory).
+    private let checkpointer: SpoolCheckpointer?
 
     /// Opens (creating if needed) the spool at `path` and migrates it.
-    public convenience init(path: String) throws {
+    ///
+    /// A checkpoint copies the log into the database after about every `checkpointBytes` committed; the log
+    /// starts over once it is past `restartLogBytes` (see `SpoolCheckpointer`).
+    public convenience init(path: String, checkpointBytes: Int = 4 << 20, restartLogBytes: Int = 64 << 20) throws {
         let pool = try DatabasePool(path: path, configuration: Self.configuration())
         // GRDB turns WAL on after `prepareDatabase` and sets the writer to synchronous=NORMAL,
         // which can lose the last commits in a power cut: set FULL again on the only writing connection.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        try self.init(writer: pool)
+        // The writer never checkpoints: `SpoolCheckpointer` does, on a connection of its own.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            try db.execute(sql: "PRAGMA journal_size_limit = \(restartLogBytes)")
+        }
+        let checkpointer = try SpoolCheckpointer(
+            path: path, thresholdBytes: checkpointBytes, restartBytes: restartLogBytes)
+        try self.init(writer: pool, checkpointer: checkpointer)
         // The spool, its WAL and its shared-memory file are for this user alone.
         for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
     }
@@ -68,13 +81,16 @@ public final class SpoolDatabase: Sendable {
         try SpoolDatabase(writer: DatabaseQueue(configuration: configuration()))
     }
 
-    init(writer: any DatabaseWriter) throws {
+    init(writer: any DatabaseWriter, checkpointer: SpoolCheckpointer? = nil) throws {
         self.writer = writer
+        self.checkpointer = checkpointer
         try Self.migrator.migrate(writer)
     }
 
     static func configuration() -> Configuration {
         var config = Configuration()
+        // A restarting checkpoint (`SpoolCheckpointer`) holds the writer back for a moment: wait, do not fail.
+        config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             // An acknowledged report must survive a power cut, not only a crash.
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -105,9 +121,16 @@ public final class SpoolDatabase: Sendable {
 
     /// Appends envelopes in one transaction; returns when it is committed.
     public func append(_ entries: [SpoolEntry]) async throws {
-        try await writer.write { db in
-            for entry in entries { try entry.insert(db) }
+        let restart = checkpointer?.takeRestart() ?? false
+        try await writer.writeWithoutTransaction { db in
+            // The few pages committed since the checkpointer's last pass; the commit below starts the log over.
+            if restart { try? db.checkpoint(.passive) }
+            try db.inTransaction {
+                for entry in entries { try entry.insert(db) }
+                return .commit
+            }
         }
+        checkpointer?.committed(bytes: entries.reduce(0) { $0 + $1.envelope.count })
     }
 
     /// Number of envelopes waiting.
@@ -127,11 +150,14 @@ public final class SpoolDatabase: Sendable {
     /// Deletes collected envelopes (overwritten on disk: `secure_delete` is on). Returns how many went.
     @discardableResult
     public func delete(ids: [Data]) throws -> Int {
-        try writer.write { db in
+        let deleted = try writer.write { db in
             var deleted = 0
             for id in ids { deleted += try SpoolEntry.deleteOne(db, key: id) ? 1 : 0 }
             return deleted
         }
+        // Every deleted envelope's pages were rewritten (`secure_delete`): copy them over the old ones soon.
+        if let checkpointer { checkpointer.committed(bytes: checkpointer.thresholdBytes) }
+        return deleted
     }
 
     /// Every envelope waiting, in ID order.
@@ -177,5 +203,75 @@ public actor SpoolWriter {
             }
         }
         flushing = false
+    }
+}
+
+/// Copies committed pages from the write-ahead log into the database, on a connection of its own.
+///
+/// SQLite's automatic checkpoint runs inside the commit that crosses its threshold: every report of that batch
+/// waited for the copy before it was acknowledged, and the next batch waited behind it. The writer's automatic
+/// checkpoint is off; after about every `thresholdBytes` committed this runs a passive checkpoint beside the
+/// writer. A log copied to its end starts over at the next commit, but under steady load a commit always comes
+/// in while a checkpoint runs; so once the log is past `restartBytes`, the writer copies the few pages committed
+/// since the last checkpoint itself, just before its next commit, and that commit starts the log over (and the
+/// writer's `journal_size_limit` cuts the file back).
+/// A commit is durable in the log itself: a checkpoint that fails or never runs loses nothing.
+final class SpoolCheckpointer: Sendable {
+    /// Bytes committed between checkpoints (4 MiB is about SQLite's own automatic threshold of 1,000 pages).
+    let thresholdBytes: Int
+    /// The log's size past which the writer finishes a checkpoint so that the log starts over.
+    let restartBytes: Int
+
+    private struct State {
+        var bytesSinceCheckpoint = 0
+        var scheduled = false
+        var restart = false
+    }
+
+    private let connection: DatabaseQueue
+    private let queue = DispatchQueue(label: "senim.spool.checkpoint")
+    private let state = Mutex(State())
+
+    init(path: String, thresholdBytes: Int, restartBytes: Int) throws {
+        self.thresholdBytes = thresholdBytes
+        self.restartBytes = restartBytes
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        connection = try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// Notes `bytes` committed; starts a checkpoint once enough have been, unless one is under way.
+    func committed(bytes: Int) {
+        let start = state.withLock { state in
+            state.bytesSinceCheckpoint += bytes
+            guard !state.scheduled, state.bytesSinceCheckpoint >= thresholdBytes else { return false }
+            state.scheduled = true
+            state.bytesSinceCheckpoint = 0
+            return true
+        }
+        if start { queue.async { self.checkpoint() } }
+    }
+
+    /// Whether the writer should finish a checkpoint before its next commit (asked once per commit).
+    func takeRestart() -> Bool {
+        state.withLock { state in
+            defer { state.restart = false }
+            return state.restart
+        }
+    }
+
+    private func checkpoint() {
+        // A failure leaves the pages in the log, where they are as durable; the next checkpoint copies them.
+        var log = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        let restart = (log?.walFrameCount ?? 0) * 4096 > restartBytes
+        if restart {
+            // Each pass copies what was committed during the one before, fewer pages each time: the writer is
+            // left with only a few.
+            for _ in 0..<3 { log = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) } }
+        }
+        state.withLock { state in
+            state.scheduled = false
+            if restart, log != nil { state.restart = true }
+        }
     }
 }

@@ -125,6 +125,70 @@ func sealedEntry(_ number: Int, day: String = fixedDay) throws -> SpoolEntry {
     }
 }
 
+/// The log is copied into the database beside the writer, not inside a commit, and does not grow without end.
+@Suite struct SpoolCheckpointTests {
+    static func size(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.intValue ?? 0
+    }
+
+    /// Waits up to 20 s for `condition`.
+    static func eventually(_ condition: () -> Bool) async throws -> Bool {
+        for _ in 0..<200 {
+            if condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return condition()
+    }
+
+    @Test func commitsStayInTheLogUntilTheCheckpointerCopiesThem() async throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("spool.sqlite")
+        let spool = try SpoolDatabase(path: path, checkpointBytes: 256 << 10)
+        let emptySize = Self.size(path)
+        // Below the threshold: the commits are in the log only (the writer itself never checkpoints).
+        try await spool.append((0..<20).map { try sealedEntry($0) })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(Self.size(path) == emptySize)
+        #expect(Self.size(path + "-wal") > 20 * 4096)
+        // Past it: the pages reach the database file without another commit.
+        try await spool.append((20..<100).map { try sealedEntry($0) })
+        #expect(try await Self.eventually { Self.size(path) > 100 * 4096 })
+        let reopened = try SpoolDatabase(path: path)
+        #expect(Set(try reopened.all().map(\.id)).count == 100)
+        #expect(try await reopened.writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") } == "ok")
+    }
+
+    @Test func underSteadyCommitsTheLogStartsOverAndStaysBounded() async throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("spool.sqlite")
+        let restart = 2 << 20
+        let spool = try SpoolDatabase(path: path, checkpointBytes: 512 << 10, restartLogBytes: restart)
+        let entries = try (0..<400).map { try sealedEntry($0) }
+        // About 20 MB of envelopes (four times these), committed back to back by 8 writers in small
+        // transactions: the writer always has the next one waiting, so the log never starts over by itself.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<8 {
+                group.addTask {
+                    for round in 0..<50 {
+                        let batch = (0..<4).map { index in
+                            let entry = entries[(lane * 50 + round * 4 + index) % entries.count]
+                            return SpoolEntry(
+                                id: Data(Sodium.randomBytes(16)), receivedDay: entry.receivedDay,
+                                keyID: entry.keyID, envelope: entry.envelope)
+                        }
+                        try await spool.append(batch)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try spool.count() == 8 * 50 * 4)
+        // Without starting over, the log would hold every page written (well over 20 MB).
+        #expect(Self.size(path + "-wal") <= 4 * restart, "log at the end: \(Self.size(path + "-wal")) bytes")
+        #expect(try await spool.writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") } == "ok")
+    }
+}
+
 @Suite struct GroupCommitThroughTheRouter {
     @Test func twoHundredConcurrentReportsAreAllStoredAndOpen() async throws {
         let intake = try await Intake.make(onDisk: true) { $0.globalPerMinute = 0 }
