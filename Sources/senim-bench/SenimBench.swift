@@ -12,7 +12,7 @@ struct SenimBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "senim-bench",
         abstract: "Benchmarks of Senim's triage side. Build with -c release for numbers worth recording.",
-        subcommands: [PullBench.self, StepsBench.self, StatsBench.self, SealBench.self])
+        subcommands: [PullBench.self, StepsBench.self, StatsBench.self, SealBench.self, SpoolBench.self])
 }
 
 /// Realistic report texts: about 2 KB of mixed Kazakh, Russian and English.
@@ -327,5 +327,58 @@ struct SealBench: AsyncParsableCommand {
             String(
                 format: "crypto ceiling: %d cores / %.1f µs = %.0f reports/s", cores, micros,
                 Double(cores) / micros * 1e6))
+    }
+}
+
+struct SpoolBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spool",
+        abstract: "The cost of storing sealed envelopes as the intake does: group commit, fsync, checkpoints.",
+        discussion: "WRITERS tasks append already sealed envelopes (each with a fresh ID) for SECONDS; prints "
+            + "envelopes stored per second and the process's CPU time per envelope.")
+
+    @Option(help: "Seconds to run.")
+    var seconds = 10
+
+    @Option(help: "Concurrent writers (the intake's connections).")
+    var writers = 64
+
+    func run() async throws {
+        let sealer = ReportSealer(recipient: SealingKeyPair().publicKey)
+        let entries = try (0..<200).map { SpoolEntry(envelope: try sealer.seal(Corpus.report($0)), day: "2026-11-22") }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("senim-spool-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spool = try SpoolDatabase(path: folder.appendingPathComponent("spool.sqlite").path)
+        let writer = SpoolWriter(database: spool)
+        func cpuSeconds() -> Double {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+                + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        let cpuBefore = cpuSeconds()
+        let start = ContinuousClock.now
+        let stored = try await withThrowingTaskGroup(of: Int.self) { group in
+            for lane in 0..<writers {
+                group.addTask {
+                    var count = 0
+                    while ContinuousClock.now < deadline {
+                        var entry = entries[(lane + count) % entries.count]
+                        entry.id = Data(Sodium.randomBytes(16))
+                        try await writer.append(entry)
+                        count += 1
+                    }
+                    return count
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let elapsed = ContinuousClock.now - start
+        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let cpu = cpuSeconds() - cpuBefore
+        print(String(format: "stored %d envelopes in %.1f s = %.0f/s", stored, wall, Double(stored) / wall))
+        print(String(format: "CPU per envelope: %.1f µs (%.2f cores busy)", cpu / Double(stored) * 1e6, cpu / wall))
     }
 }
