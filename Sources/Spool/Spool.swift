@@ -89,7 +89,8 @@ public final class SpoolDatabase: Sendable {
 
     static func configuration() -> Configuration {
         var config = Configuration()
-        // A restarting checkpoint (`SpoolCheckpointer`) holds the writer back for a moment: wait, do not fail.
+        // Another connection may hold the write lock for a moment (a `senim pull` deleting collected envelopes
+        // from a local spool while the intake stores): wait for it, do not fail.
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             // An acknowledged report must survive a power cut, not only a crash.
