@@ -39,7 +39,11 @@ public struct IntakeServices: Sendable {
         } else {
             self.collectorKey = nil
         }
-        self.spool = try spool ?? SpoolDatabase(path: configuration.spoolPath)
+        self.spool =
+            try spool
+            ?? SpoolDatabase(
+                path: configuration.spoolPath, checkpointBytes: configuration.checkpointBytes,
+                restartLogBytes: configuration.restartLogBytes)
         self.writer = SpoolWriter(database: self.spool)
         self.flood = FloodControl(
             perClientPerMinute: configuration.perClientPerMinute, globalPerMinute: configuration.globalPerMinute,

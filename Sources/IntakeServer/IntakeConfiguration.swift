@@ -19,6 +19,10 @@ public struct IntakeConfiguration: Sendable {
     /// Seconds a connection may send nothing that completes a request head or a body part before it is closed
     /// (0: never), so that slow or lying clients cannot hold connections open.
     public var idleTimeoutSeconds: Int = 30
+    /// Bytes of envelopes committed between copies of the spool's log into its database (`SpoolCheckpointer`).
+    public var checkpointBytes: Int = 4 << 20
+    /// The size past which the spool's log is started over.
+    public var restartLogBytes: Int = 64 << 20
     /// Reports accepted per client per minute (0: no limit).
     public var perClientPerMinute: Int = 10
     /// Reports accepted per minute from everyone together (0: no limit).

@@ -50,9 +50,24 @@ struct SenimIntake: AsyncParsableCommand {
     @Option(help: "Reports per minute from everyone, 0 for no limit [SENIM_GLOBAL_PER_MINUTE]. (default: 600)")
     var globalPerMinute: Int?
 
+    @Option(
+        help: """
+            Bytes of reports stored between copies of the spool's write-ahead log into the database \
+            [SENIM_CHECKPOINT_BYTES]. (default: 4194304)
+            """)
+    var checkpointBytes: Int?
+
+    @Option(
+        help: """
+            Size in bytes past which the spool's write-ahead log starts over [SENIM_RESTART_LOG_BYTES]. \
+            (default: 67108864)
+            """)
+    var restartLogBytes: Int?
+
     func validate() throws {
         for (name, value) in [
             ("--max-body-bytes", maxBodyBytes), ("--idle-timeout", idleTimeout),
+            ("--checkpoint-bytes", checkpointBytes), ("--restart-log-bytes", restartLogBytes),
             ("--per-client-per-minute", perClientPerMinute),
             ("--global-per-minute", globalPerMinute),
         ] {
@@ -80,6 +95,8 @@ struct SenimIntake: AsyncParsableCommand {
         config.schoolName = schoolName ?? environment["SENIM_SCHOOL_NAME"] ?? config.schoolName
         config.maxBodyBytes = try int(maxBodyBytes, "SENIM_MAX_BODY_BYTES", config.maxBodyBytes)
         config.idleTimeoutSeconds = try int(idleTimeout, "SENIM_IDLE_TIMEOUT", config.idleTimeoutSeconds)
+        config.checkpointBytes = try int(checkpointBytes, "SENIM_CHECKPOINT_BYTES", config.checkpointBytes)
+        config.restartLogBytes = try int(restartLogBytes, "SENIM_RESTART_LOG_BYTES", config.restartLogBytes)
         config.perClientPerMinute = try int(
             perClientPerMinute, "SENIM_PER_CLIENT_PER_MINUTE", config.perClientPerMinute)
         config.globalPerMinute = try int(globalPerMinute, "SENIM_GLOBAL_PER_MINUTE", config.globalPerMinute)

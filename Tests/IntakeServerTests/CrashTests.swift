@@ -67,7 +67,11 @@ import Testing
             var delays: [Int] = []
             for round in 0..<Self.rounds {
                 // Restarting on the spool a crash left behind is itself part of the check.
-                let intake = try IntakeProcess(folder: folder, spool: spoolPath)
+                // Checkpoints every few reports and the log started over every few dozen, so that kills also
+                // land while the log is copied into the database or started over.
+                let intake = try IntakeProcess(
+                    folder: folder, spool: spoolPath,
+                    environment: ["SENIM_CHECKPOINT_BYTES": "32768", "SENIM_RESTART_LOG_BYTES": "262144"])
                 try intake.waitUntilReady()
                 let before = acknowledged.all.count
                 let clients = Self.load(port: intake.port, round: round, clients: 8, into: acknowledged)
@@ -80,6 +84,12 @@ import Testing
             }
             #expect(perRound.allSatisfy { $0 > 0 }, "every round acknowledged reports before the kill: \(perRound)")
             #expect(acknowledged.otherStatuses == 0, "no answer but 200 while the intake ran")
+
+            // The checkpoints ran: without them every page would still be in the log, the database file as
+            // small as when it was made.
+            let attributes = try FileManager.default.attributesOfItem(atPath: spoolPath)
+            let databaseBytes = (attributes[.size] as? NSNumber)?.intValue ?? 0
+            #expect(databaseBytes > 100 * 4096, "database file \(databaseBytes) bytes")
 
             let queue = try DatabaseQueue(path: spoolPath)
             let integrity = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
