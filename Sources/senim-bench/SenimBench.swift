@@ -11,7 +11,7 @@ import Spool
 struct SenimBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "senim-bench",
-        abstract: "Benchmarks of Senim's triage side. Build with -c release for numbers worth recording.",
+        abstract: "Benchmarks of Senim's intake and triage. Build with -c release for numbers worth recording.",
         subcommands: [PullBench.self, StepsBench.self, StatsBench.self, SealBench.self, SpoolBench.self])
 }
 
