@@ -44,10 +44,13 @@ let package = Package(
             dependencies: ["ReportFormat", "SafetyKeys", "Spool", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Resources")]
         ),
+        // The HTML escaping of every Mustache template (swift-mustache's own misses a quote before a combining mark).
+        .target(name: "SafeHTML", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
         .target(
             name: "IntakeServer",
             dependencies: [
                 "ReportFormat",
+                "SafeHTML",
                 "Spool",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -73,6 +76,7 @@ let package = Package(
                 "ReportFormat",
                 "SafetyKeys",
                 "Journal",
+                "SafeHTML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -101,8 +105,9 @@ let package = Package(
         .testTarget(
             name: "IntakeServerTests",
             dependencies: [
-                "IntakeServer", "TestSupport", "SafetyKeys",
+                "IntakeServer", "TestSupport", "SafetyKeys", "SafeHTML",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import ReportFormat
+import SafeHTML
 
 /// Renders the localised pages from the Mustache templates in `Web/templates`.
 public struct Pages: Sendable {
@@ -24,7 +25,7 @@ public struct Pages: Sendable {
         self.strings = try Strings(directory: root.appendingPathComponent("strings"))
         let templates = root.appendingPathComponent("templates").path
         do {
-            self.library = try await MustacheLibrary(directory: templates)
+            self.library = try SafeHTML.library(directory: templates)
         } catch {
             throw WebFolderError.templates(path: templates, reason: "\(error)")
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Journal
 import Mustache
+import SafeHTML
 
 /// `senim plan`: the help and support plan (low or medium risk) or the referral (high), and its printable form.
 struct PlanCommand: AsyncParsableCommand {
@@ -133,7 +134,7 @@ struct PlanCommand: AsyncParsableCommand {
             "blankRows": Array(repeating: [String: Any](), count: max(3, 6 - filled)),
             "level": entry.riskLevel.map { m("level.\($0)") } ?? "—", "generated": p.localTime(JournalClock.stamp(now)),
         ]
-        let template = try MustacheTemplate(string: try templateText(messages: m))
+        let template = try SafeHTML.template(try templateText(messages: m))
         return template.render(context)
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Journal
 import Mustache
+import SafeHTML
 
 /// `senim stats`: the quarterly counts of item 36.
 struct StatsCommand: AsyncParsableCommand {
@@ -225,7 +226,7 @@ struct StatsView {
             "suppressed": threshold > 0, "types": CrueltyType.allCases.map { ["label": m("type.\($0.rawValue)")] },
             "indicators": indicators,
         ]
-        return try MustacheTemplate(string: try PlanCommand.templateText("stats", messages: m)).render(context)
+        return try SafeHTML.template(try PlanCommand.templateText("stats", messages: m)).render(context)
     }
 }
 

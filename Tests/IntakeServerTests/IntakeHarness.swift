@@ -163,25 +163,44 @@ enum WebText {
     }
 }
 
+/// Scalar by scalar, not character by character: a quote followed by a combining mark is one `Character`.
 func escapeHTML(_ text: String) -> String {
     var out = ""
-    for character in text {
-        switch character {
+    for scalar in text.unicodeScalars {
+        switch scalar {
         case "<": out += "&lt;"
         case ">": out += "&gt;"
         case "&": out += "&amp;"
         case "\"": out += "&quot;"
         case "'": out += "&#39;"
-        default: out.append(character)
+        default: out.unicodeScalars.append(scalar)
         }
     }
     return out
 }
 
+/// Scalar by scalar: `&quot;` followed by a combining mark ends in one `Character` (`;` and the mark), which a
+/// character-wise search would not match.
 func unescapeHTML(_ text: String) -> String {
-    text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-        .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
-        .replacingOccurrences(of: "&amp;", with: "&")
+    let entities: [(String, Unicode.Scalar)] = [
+        ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&"),
+    ]
+    let scalars = Array(text.unicodeScalars)
+    var out = String.UnicodeScalarView()
+    var index = 0
+    scan: while index < scalars.count {
+        for (entity, scalar) in entities {
+            let pattern = Array(entity.unicodeScalars)
+            if scalars[index...].starts(with: pattern) {
+                out.append(scalar)
+                index += pattern.count
+                continue scan
+            }
+        }
+        out.append(scalars[index])
+        index += 1
+    }
+    return String(out)
 }
 
 /// The value of `<html lang="…">`.
@@ -201,10 +220,11 @@ func isChecked(_ id: String, in page: String) -> Bool? {
 
 /// An attribute of a tag, unescaped.
 func attribute(_ name: String, of tag: String) -> String? {
+    // The closing quote is looked for scalar by scalar: a quote followed by a combining mark is one `Character`.
     guard let start = tag.range(of: " \(name)=\""),
-        let end = tag[start.upperBound...].firstIndex(of: "\"")
+        let end = tag.unicodeScalars[start.upperBound...].firstIndex(of: "\"")
     else { return nil }
-    return unescapeHTML(String(tag[start.upperBound..<end]))
+    return unescapeHTML(String(tag.unicodeScalars[start.upperBound..<end]))
 }
 
 /// The text in a `<textarea>`, unescaped, without the newline HTML drops after the start tag.
