@@ -68,8 +68,7 @@ struct PullBench: AsyncParsableCommand {
     func clock<T>(_ body: () throws -> T) rethrows -> (T, Double) {
         let start = ContinuousClock.now
         let value = try body()
-        let elapsed = ContinuousClock.now - start
-        return (value, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return (value, (ContinuousClock.now - start).seconds)
     }
 
     func run() async throws {
@@ -146,8 +145,7 @@ struct PullBench: AsyncParsableCommand {
     func clockAsync<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
         let start = ContinuousClock.now
         let value = try await body()
-        let elapsed = ContinuousClock.now - start
-        return (value, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return (value, (ContinuousClock.now - start).seconds)
     }
 }
 
@@ -167,8 +165,7 @@ struct StepsBench: AsyncParsableCommand {
         func time(_ name: String, _ body: (Int) throws -> Void) rethrows {
             let start = ContinuousClock.now
             for i in 0..<count { try body(i) }
-            let elapsed = ContinuousClock.now - start
-            let micros = (Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12)
+            let micros = (ContinuousClock.now - start).seconds * 1e6
             print(String(format: "%-28@ %8.1f µs per report", name as NSString, micros / Double(count)))
         }
         var payloads: [[UInt8]] = Array(repeating: [], count: count)
@@ -266,8 +263,7 @@ struct StatsBench: AsyncParsableCommand {
         for _ in 0..<runs {
             let start = ContinuousClock.now
             let statistics = try created.journal.statistics(period)
-            let elapsed = ContinuousClock.now - start
-            times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            times.append((ContinuousClock.now - start).seconds)
             incidents = statistics.counts[.incidents]!.total
         }
         times.sort()
@@ -314,9 +310,7 @@ struct SealBench: AsyncParsableCommand {
         func microsEach(_ body: (Report) throws -> Void) rethrows -> Double {
             let start = ContinuousClock.now
             for i in 0..<count { try body(reports[i % reports.count]) }
-            let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            return seconds / Double(count) * 1e6
+            return (ContinuousClock.now - start).seconds / Double(count) * 1e6
         }
         let micros = try microsEach { _ = try sealer.seal($0) }
         let json = try microsEach { _ = try $0.jsonBytes() }
@@ -375,10 +369,14 @@ struct SpoolBench: AsyncParsableCommand {
             }
             return try await group.reduce(0, +)
         }
-        let elapsed = ContinuousClock.now - start
-        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let wall = (ContinuousClock.now - start).seconds
         let cpu = cpuSeconds() - cpuBefore
         print(String(format: "stored %d envelopes in %.1f s = %.0f/s", stored, wall, Double(stored) / wall))
         print(String(format: "CPU per envelope: %.1f µs (%.2f cores busy)", cpu / Double(stored) * 1e6, cpu / wall))
     }
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
