@@ -18,9 +18,9 @@ public enum SafeHTML {
 
     /// `text` with `& < > " '` replaced by `&amp; &lt; &gt; &quot; &#39;`.
     public static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { entity(for: $0) != nil }) else { return text }
         var text = text
         return text.withUTF8 { utf8 -> String in
-            guard utf8.contains(where: { entity(for: $0) != nil }) else { return String(decoding: utf8, as: UTF8.self) }
             var escaped: [UInt8] = []
             escaped.reserveCapacity(utf8.count + 64)
             var start = 0
