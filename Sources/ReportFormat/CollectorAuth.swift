@@ -128,16 +128,26 @@ extension Data {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Parses hex; nil if not hex of even length.
+    /// Parses hex; nil if not hex of even length. Works on the UTF-8 bytes, so no input can trap it (issue 13:
+    /// stepping by characters over a byte count ran past the end on a multi-byte character).
     public init?(hex: String) {
-        guard hex.utf8.count % 2 == 0 else { return nil }
+        let utf8 = Array(hex.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
         var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
+        bytes.reserveCapacity(utf8.count / 2)
+        var index = 0
+        while index < utf8.count {
+            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
         }
         self.init(bytes)
     }

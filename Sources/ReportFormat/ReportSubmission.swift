@@ -144,7 +144,8 @@ public struct ReportSubmission: Equatable, Sendable {
     private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09, 0x0A: false
-        case 0x00...0x1F, 0x7F: true
+        // C0, DEL and C1 (U+0080–U+009F: CSI and friends drive terminals as ESC does; issue 13).
+        case 0x00...0x1F, 0x7F...0x9F: true
         case 0xFFFE, 0xFFFF: true
         default: false
         }
