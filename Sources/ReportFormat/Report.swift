@@ -214,6 +214,9 @@ public enum PayloadError: Error, Equatable, Sendable {
     case unsupportedSchema(Int)
     /// Too large for the largest bucket.
     case tooLarge(Int)
+    /// Decodes, but breaks a rule of FORMAT.md the intake enforces (the field named): a payload the real intake
+    /// could not have sealed (issue 13).
+    case breaksFormat(String)
 }
 
 extension Report {
@@ -252,7 +255,53 @@ extension Report {
         guard let report = try? JSONDecoder().decode(Report.self, from: Data(json)) else {
             throw .malformedJSON
         }
+        if let field = report.formatProblem() { throw .breaksFormat(field) }
         self = report
+    }
+
+    /// The field that breaks FORMAT.md's rules, or nil: the receipt time is a whole hour, and the report is what
+    /// the intake's own validator (`ReportSubmission.validate`) makes of its fields — choices once each and in
+    /// form order, text within its limits and free of control characters. One validator for both sides, so the
+    /// triage side accepts exactly what the intake could have sealed.
+    public func formatProblem() -> String? {
+        guard Self.isWholeHour(receivedHour) else { return "received" }
+        var submission = ReportSubmission()
+        submission.reporter = [reporter.rawValue]
+        submission.what = what.map(\.rawValue)
+        submission.place = place.map { [$0.rawValue] } ?? []
+        submission.timing = timing.map { [$0.rawValue] } ?? []
+        submission.danger = [inDanger ? "yes" : "no"]
+        submission.classOrGrade = classOrGrade ?? ""
+        submission.text = text
+        submission.names = names ?? ""
+        submission.contact = contact ?? ""
+        switch submission.validate(language: language, receivedHour: receivedHour) {
+        case .failure(let failure): return failure.problems.first?.field.rawValue ?? "report"
+        case .success(let again):
+            guard again != self else { return nil }
+            // The validator would have stored something else: name the first field that differs.
+            if again.what != what { return ReportField.what.rawValue }
+            if again.classOrGrade != classOrGrade { return ReportField.classOrGrade.rawValue }
+            if again.contact != contact { return ReportField.contact.rawValue }
+            if again.names != names { return ReportField.names.rawValue }
+            if again.text != text { return ReportField.text.rawValue }
+            return "report"
+        }
+    }
+
+    /// `YYYY-MM-DDTHH:00:00Z` with digits where digits go.
+    static func isWholeHour(_ stamp: String) -> Bool {
+        let bytes = Array(stamp.utf8)
+        guard bytes.count == 20 else { return false }
+        let pattern = Array("dddd-dd-ddTdd:00:00Z".utf8)
+        for (byte, expected) in zip(bytes, pattern) {
+            if expected == UInt8(ascii: "d") {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return false }
+            } else if byte != expected {
+                return false
+            }
+        }
+        return true
     }
 }
 

@@ -15,7 +15,7 @@ func sampleReports(_ count: Int = 12) -> [Report] {
             "Хабарлама \(index): сыныпта мені мазақтайды / report number \(index)",
             language: languages[index % 3],
             hour: String(format: "2026-11-%02dT%02d:00:00Z", 10 + index / 24, index % 24),
-            reporter: index.isMultiple(of: 2) ? .studentSelf : .parent, what: [.bullying, .psychological],
+            reporter: index.isMultiple(of: 2) ? .studentSelf : .parent, what: [.psychological, .bullying],
             place: index.isMultiple(of: 3) ? .online : .school, timing: .ongoing,
             classOrGrade: index.isMultiple(of: 4) ? "\(5 + index % 6)А" : nil,
             names: index.isMultiple(of: 5) ? "Ученик \(index)" : nil,
