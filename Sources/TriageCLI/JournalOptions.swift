@@ -165,7 +165,7 @@ enum JSONOutput {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        // JSONEncoder leaves C1 controls and bidi overrides raw; `TerminalText` writes them as JSON escapes.
+        TerminalText.write(String(decoding: data, as: UTF8.self) + "\n")
     }
 }

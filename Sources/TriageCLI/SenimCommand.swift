@@ -29,14 +29,14 @@ public struct SenimCommand: AsyncParsableCommand {
         } catch let error as CLIError {
             var text = "senim: error: \(error.message)\n"
             if let hint = error.hint { text += "hint: \(hint)\n" }
-            FileHandle.standardError.write(Data(text.utf8))
+            TerminalText.write(text, to: .standardError)
             return 1
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if !message.isEmpty {
                 let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
-                stream.write(Data((message + "\n").utf8))
+                TerminalText.write(message + "\n", to: stream)
             }
             return code.rawValue
         }
