@@ -210,3 +210,53 @@ func sealedEntry(_ number: Int, day: String = fixedDay) throws -> SpoolEntry {
         #expect(reports.allSatisfy { $0.receivedHour == fixedHour && $0.language == .ru })
     }
 }
+
+/// Collected envelopes leave no copy in any file of the spool: database, write-ahead log or shared memory (issue 13).
+@Suite struct SpoolErasureTests {
+    static func files(_ path: String) throws -> [String: [UInt8]] {
+        var files: [String: [UInt8]] = [:]
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            files[suffix] = Array(try Data(contentsOf: URL(fileURLWithPath: path + suffix)))
+        }
+        return files
+    }
+
+    @Test func deletedEnvelopesAreInNoFileOfTheSpool() async throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("spool.sqlite")
+        let spool = try SpoolDatabase(path: path)
+        let writer = SpoolWriter(database: spool)
+        let entries = try (0..<20).map { try sealedEntry($0) }
+        for entry in entries { try await writer.append(entry) }
+        // A reader elsewhere (as `senim pull` on a local spool) that has finished must not keep the log alive.
+        let observer = try SpoolDatabase(path: path)
+        #expect(try observer.count() == 20)
+
+        // Positive control: before the delete every envelope is found in the files.
+        let before = try Self.files(path)
+        for entry in entries {
+            #expect(before.values.contains { bytes($0, contain: Array(entry.envelope.suffix(48))) })
+        }
+
+        let collected = Array(entries.prefix(15))
+        #expect(try spool.delete(ids: collected.map(\.id)) == 15)
+        // A report stored after the pull stays whole.
+        let later = try sealedEntry(99)
+        try await writer.append(later)
+
+        let after = try Self.files(path)
+        for entry in collected {
+            for (suffix, content) in after {
+                #expect(
+                    !bytes(content, contain: Array(entry.envelope.suffix(48))),
+                    "a collected envelope is still in spool.sqlite\(suffix)")
+            }
+        }
+        for entry in entries.suffix(5) + [later] {
+            #expect(after.values.contains { bytes($0, contain: Array(entry.envelope.suffix(48))) })
+        }
+        #expect(
+            try SpoolDatabase(path: path).all().map(\.id).sorted { $0.lexicographicallyPrecedes($1) }
+                == (entries.suffix(5) + [later]).map(\.id).sorted { $0.lexicographicallyPrecedes($1) })
+    }
+}

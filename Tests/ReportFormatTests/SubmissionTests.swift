@@ -1,3 +1,4 @@
+import Foundation
 import ReportFormat
 import Testing
 
@@ -71,6 +72,21 @@ private func valid() -> ReportSubmission {
         #expect(try s.validate(language: .en, receivedHour: hour).get().text == "first line\nsecond\tline")
     }
 
+    /// C1 controls drive a terminal as C0 ones do (U+009B is CSI); the intake refuses both (issue 13).
+    @Test(arguments: ["\u{80}", "\u{85}", "\u{9B}2J", "\u{9D}0;title\u{9C}", "\u{9F}", "\u{1B}[8m", "\u{7F}"])
+    func c0AndC1ControlsAreRefused(control: String) {
+        var s = valid()
+        s.text = "someone has a knife \(control) hidden"
+        #expect(s.validate(language: .en, receivedHour: hour).failureProblem(.text) == .invalidText)
+    }
+
+    /// U+00A0 (no-break space) and letters just past the C1 block stay allowed.
+    @Test func textJustOutsideC1IsKept() throws {
+        var s = valid()
+        s.text = "a\u{A0}b \u{A1} ё"
+        #expect(try s.validate(language: .en, receivedHour: hour).get().text == "a\u{A0}b \u{A1} ё")
+    }
+
     @Test(arguments: [
         ("a\r\nb", "a\nb"), ("a\rb", "a\nb"), ("a\r\rb", "a\n\nb"), ("a\r\r\nb", "a\n\nb"),
         ("a\n\rb", "a\n\nb"), ("a\r", "a\n"), ("\r\na", "\na"), ("қаз\r\nорыс", "қаз\nорыс"),
@@ -121,5 +137,63 @@ extension Result where Success == Report, Failure == ValidationFailure {
     func failureProblem(_ field: ReportField) -> FieldProblem? {
         if case .failure(let failure) = self { return failure.problem(for: field) }
         return nil
+    }
+}
+
+/// `Data(hex:)` parses what outside parties send (collect ids, collection answers): no input may trap it.
+@Suite struct HexParsing {
+    @Test(arguments: ["ж", "aж", "жa", "00ж", "é0", "0é", "\u{1F600}", "abc", "zz", "0g", " 0", "00\u{301}"])
+    func nonHexIsRefusedWithoutTrapping(input: String) {
+        #expect(Data(hex: input) == nil)
+    }
+
+    @Test func hexOfEitherCaseRoundTrips() {
+        let bytes = Data([0x00, 0x0f, 0xa5, 0xff, 0x10])
+        #expect(Data(hex: bytes.hexString) == bytes)
+        #expect(Data(hex: bytes.hexString.uppercased()) == bytes)
+        #expect(Data(hex: "") == Data())
+    }
+}
+
+/// An opened payload is held to the rules the intake enforces (issue 13): one that the real intake could not
+/// have sealed does not decode.
+@Suite struct PayloadRules {
+    static func report() -> Report {
+        Report(
+            language: .ru, receivedHour: "2026-11-22T03:00:00Z", reporter: .studentSelf, what: [.physical, .bullying],
+            place: .school, timing: .today, inDanger: true, classOrGrade: "7Б", text: "У него нож.", names: nil,
+            contact: nil)
+    }
+
+    @Test func aReportTheIntakeWouldSealDecodes() throws {
+        #expect(try Report(paddedPayload: try Self.report().paddedPayload()) == Self.report())
+    }
+
+    static let breaches: [(String, String)] = [
+        ("received", "minute"), ("received", "second"), ("received", "word"), ("what", "repeat"),
+        ("what", "order"), ("what", "none"), ("text", "esc"), ("text", "c1"), ("text", "blank"),
+        ("class", "empty"), ("class", "long"), ("contact", "padded"), ("names", "nul"),
+    ]
+
+    @Test(arguments: breaches)
+    func aPayloadThatBreaksTheFormatIsRefused(field: String, breach: String) throws {
+        var report = Self.report()
+        switch breach {
+        case "minute": report.receivedHour = "2026-11-22T03:17:00Z"
+        case "second": report.receivedHour = "2026-11-22T03:00:05Z"
+        case "word": report.receivedHour = "yesterday"
+        case "repeat": report.what = [.bullying, .bullying]
+        case "order": report.what = [.bullying, .physical]
+        case "none": report.what = []
+        case "esc": report.text = "knife\u{1B}[8m hidden"
+        case "c1": report.text = "knife\u{9B}8m hidden"
+        case "blank": report.text = "   "
+        case "empty": report.classOrGrade = ""
+        case "long": report.classOrGrade = String(repeating: "7", count: 21)
+        case "padded": report.contact = " padded "
+        default: report.names = "a\u{0}b"
+        }
+        let padded = try report.paddedPayload()
+        #expect(throws: PayloadError.breaksFormat(field)) { try Report(paddedPayload: padded) }
     }
 }
