@@ -69,9 +69,9 @@ import Testing
 
 @Suite struct InboxLineTests {
     @Test(arguments: [
-        ("  \n\t Первая строка  \r\nвторая", "Первая строка"),
+        ("  \n\t Первая строка  \nвторая", "Первая строка"),
         ("одна", "одна"),
-        (" \n ", ""),
+        ("\n \nтолько третья", "только третья"),
         (String(repeating: "ж", count: 500), String(repeating: "ж", count: 200)),
         ("👩‍👧 мама\nпапа", "👩‍👧 мама"),
     ])
