@@ -12,18 +12,10 @@ public struct KeyID: Hashable, Sendable, CustomStringConvertible {
         self.bytes = bytes
     }
 
-    /// Parses 16 lowercase or uppercase hex digits.
+    /// Parses 16 lowercase or uppercase hex digits (through `Data(hex:)`, which no input can trap).
     public init?(hex: String) {
-        guard hex.utf8.count == FormatConstants.keyIDLength * 2 else { return nil }
-        var out: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            out.append(byte)
-            index = next
-        }
-        self.bytes = out
+        guard let bytes = Data(hex: hex), bytes.count == FormatConstants.keyIDLength else { return nil }
+        self.bytes = Array(bytes)
     }
 
     /// Derives the key ID of a public key.

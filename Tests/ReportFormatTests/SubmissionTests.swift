@@ -197,3 +197,17 @@ extension Result where Success == Report, Failure == ValidationFailure {
         #expect(throws: PayloadError.breaksFormat(field)) { try Report(paddedPayload: padded) }
     }
 }
+
+/// `KeyID(hex:)` parses what a key file or a request names: no input may trap it.
+@Suite struct KeyIDHexParsing {
+    @Test(arguments: ["0123456789abcdж", "жжжжжжжж", "0123456789abcdeж", "0123456789abcdef0", "0123456789abcdeg", ""])
+    func notSixteenHexDigitsIsRefusedWithoutTrapping(input: String) {
+        #expect(KeyID(hex: input) == nil)
+    }
+
+    @Test func sixteenHexDigitsOfEitherCaseParse() throws {
+        let id = try #require(KeyID(hex: "0123456789ABCDEF"))
+        #expect(id.hex == "0123456789abcdef")
+        #expect(KeyID(hex: id.hex) == id)
+    }
+}
