@@ -289,19 +289,10 @@ extension Report {
         }
     }
 
-    /// `YYYY-MM-DDTHH:00:00Z` with digits where digits go.
+    /// Whether `stamp` is exactly what `hour(of:)` writes for the hour it names.
     static func isWholeHour(_ stamp: String) -> Bool {
-        let bytes = Array(stamp.utf8)
-        guard bytes.count == 20 else { return false }
-        let pattern = Array("dddd-dd-ddTdd:00:00Z".utf8)
-        for (byte, expected) in zip(bytes, pattern) {
-            if expected == UInt8(ascii: "d") {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return false }
-            } else if byte != expected {
-                return false
-            }
-        }
-        return true
+        guard let date = try? Date(stamp, strategy: .iso8601) else { return false }
+        return hour(of: date) == stamp
     }
 }
 
