@@ -68,7 +68,7 @@ extension JournalSession {
         for reader in readers {
             try EntryKey(
                 entryID: entry.id!, memberID: reader.id!,
-                sealed: Data(sealSecret(fresh, to: Array(reader.boxPublicKey)))
+                sealed: Data(sealSecret(fresh, to: try Ledger.recordedBoxKey(db, of: reader)))
             ).insert(db)
         }
     }
@@ -158,7 +158,7 @@ extension JournalSession {
             }
             try EntryKey(
                 entryID: entry.id!, memberID: assignee.id!,
-                sealed: Data(sealSecret(key, to: Array(assignee.boxPublicKey)))
+                sealed: Data(sealSecret(key, to: try Ledger.recordedBoxKey(db, of: assignee)))
             ).upsert(db)
             try EventLog.append(
                 db, at: now, member: member, keys: keys, action: .assign, subject: "\(entry.number) \(name)")

@@ -89,8 +89,7 @@ extension Journal {
         if FileManager.default.fileExists(atPath: database) {
             throw JournalError.journalExists(path: directory.path)
         }
-        try FileManager.default.createDirectory(
-            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try Journal.prepareFolder(directory)
         let headerBytes: [UInt8]
         do {
             headerBytes = try BackupCipher.decrypt(input: path, output: database, passphrase: passphrase)
@@ -107,7 +106,12 @@ extension Journal {
             verification.failures.append(.headMismatch(fingerprint: expected))
         }
         if let calendar = header.calendar {
-            try Data(calendar.utf8).write(to: directory.appendingPathComponent("calendar.txt"))
+            do {
+                try KeyFiles.write(
+                    calendar, to: directory.appendingPathComponent("calendar.txt").path, mode: 0o600, force: true)
+            } catch {
+                throw JournalError.keyFile(error)
+            }
         }
         let collector = try CollectorPublicKey(fileText: try journal.setting("collector_public_key") ?? "")
         try journal.writePublicKeys(service: try journal.servicePublicKey(), collector: collector)

@@ -174,7 +174,7 @@ extension JournalSession {
             for reader in readers {
                 try EntryKey(
                     entryID: entry.id!, memberID: reader.id!,
-                    sealed: Data(sealSecret(dataKey, to: Array(reader.boxPublicKey)))
+                    sealed: Data(sealSecret(dataKey, to: try Ledger.recordedBoxKey(db, of: reader)))
                 ).insert(db)
             }
             if restricted {

@@ -53,8 +53,15 @@ public enum EventLog {
     ) throws -> JournalEvent {
         let previous = try Data.fetchOne(db, sql: "SELECT hash FROM event ORDER BY id DESC LIMIT 1") ?? genesis
         let stamp = JournalClock.stamp(at)
+        let taken = Ledger.Recorder.watching(db)?.take()
+        // Nothing is signed over a row changed behind Senim's back (the baseline has nothing recorded to check).
+        if action != .baseline, let taken {
+            for (ref, before) in taken.before.sorted(by: { $0.key < $1.key }) {
+                try Ledger.checkRecorded(db, ref, before: before)
+            }
+        }
         var changes: [Ledger.Change] = []
-        for ref in (Ledger.Recorder.watching(db)?.take() ?? []).sorted() {
+        for ref in (taken?.changed ?? []).sorted() {
             changes.append(Ledger.Change(ref: ref, digest: try Ledger.digest(db, ref)))
         }
         let hash = hash(

@@ -66,7 +66,10 @@ extension JournalSession {
             for holder in holders {
                 try db.execute(
                     sql: "INSERT INTO member_secret (member_id, name, sealed) VALUES (?, ?, ?)",
-                    arguments: [holder.id!, Self.personKeyName, Data(sealSecret(key, to: Array(holder.boxPublicKey)))])
+                    arguments: [
+                        holder.id!, Self.personKeyName,
+                        Data(sealSecret(key, to: try Ledger.recordedBoxKey(db, of: holder))),
+                    ])
             }
             try EventLog.append(db, at: now, member: member, keys: keys, action: .personKey)
         }

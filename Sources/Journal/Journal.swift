@@ -49,8 +49,7 @@ public final class Journal: Sendable {
     ) throws -> Created {
         let path = directory.appendingPathComponent(JournalDatabase.fileName).path
         if FileManager.default.fileExists(atPath: path) { throw JournalError.journalExists(path: directory.path) }
-        try FileManager.default.createDirectory(
-            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try prepareFolder(directory)
         let database = try JournalDatabase(directory: directory, create: true)
         let service = serviceKey ?? SealingKeyPair()
         let inboxKey = randomSecretKey()
@@ -97,9 +96,28 @@ public final class Journal: Sendable {
     func writePublicKeys(service: SealingPublicKey, collector: CollectorPublicKey) throws -> (String, String) {
         let servicePath = directory.appendingPathComponent("safety-service.pub").path
         let collectorPath = directory.appendingPathComponent("collector.pub").path
-        try Data(service.fileText.utf8).write(to: URL(fileURLWithPath: servicePath))
-        try Data(collector.fileText.utf8).write(to: URL(fileURLWithPath: collectorPath))
+        // Replaced, never written through: a link planted at either path is replaced by the file, not followed.
+        do {
+            try KeyFiles.writePublic(service.fileText, to: servicePath, force: true)
+            try KeyFiles.writePublic(collector.fileText, to: collectorPath, force: true)
+        } catch {
+            throw JournalError.keyFile(error)
+        }
         return (servicePath, collectorPath)
+    }
+
+    /// Creates a journal folder for the owner alone (0700), or checks one that exists: it must be a folder of the
+    /// current user, not a symbolic link; access by others is taken away.
+    static func prepareFolder(_ directory: URL) throws {
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var info = stat()
+        guard lstat(directory.path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid() else {
+            throw JournalError.unsafeFolder(path: directory.path)
+        }
+        if info.st_mode & 0o077 != 0, chmod(directory.path, 0o700) != 0 {
+            throw JournalError.unsafeFolder(path: directory.path)
+        }
     }
 
     /// A setting's value.
@@ -146,6 +164,12 @@ public final class Journal: Sendable {
             throw JournalError.wrongPassphrase(member: member.name)
         } catch {
             throw JournalError.damaged("member \(member.name): \(error)")
+        }
+        // The keys in the member's row must be the ones the passphrase opens (and, checked when the unlock is
+        // recorded, the ones the log recorded): a row whose key was replaced would have secrets sealed to it.
+        guard Data(keys.boxPublicKey) == member.boxPublicKey, Data(keys.signPublicKey) == member.signPublicKey else {
+            throw JournalError.changedBehindSenim(
+                RowProblem(table: "member", rowID: member.id!, entryNumber: nil, event: nil))
         }
         let sealed = try database.writer.read { db in
             try MemberSecret.filter(Column("member_id") == member.id!).fetchAll(db)
@@ -216,12 +240,33 @@ public struct InboxLine: Sendable {
 extension Journal {
     /// The inbox's rows, still sealed: reading them needs no key, so a command can do it while Argon2id derives
     /// the member's key.
+    ///
+    /// The queue's order and what it shows come from plaintext columns (urgency, hour, state), so a row that is
+    /// not what the log recorded (e.g. its urgent flag cleared behind Senim's back) is listed as unreadable with
+    /// that reason, never as the log would vouch for it.
     public func inboxRecords(includeUnreadable: Bool) throws -> [CollectedReport] {
         try database.writer.read { db in
-            try CollectedReport.filter(
+            let records = try CollectedReport.filter(
                 CollectedReport.Columns.state == ReportState.pending.rawValue
                     || (includeUnreadable && CollectedReport.Columns.state == ReportState.unreadable.rawValue)
             ).fetchAll(db)
+            let unrecorded = try Ledger.unrecordedRows(db, table: "report")
+            guard !unrecorded.isEmpty else { return records }
+            let changedIDs = Set(
+                try Data.fetchAll(
+                    db,
+                    sql:
+                        "SELECT id FROM report WHERE rowid IN (\(unrecorded.keys.map(String.init).joined(separator: ",")))"
+                ))
+            return records.compactMap { record in
+                guard changedIDs.contains(record.id) else { return record }
+                guard includeUnreadable else { return nil }
+                var changed = record
+                changed.state = .unreadable
+                changed.unreadableReason = JournalSession.changedBehindSenimReason
+                changed.urgentReasons = ""
+                return changed
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ public final class JournalDatabase: Sendable {
         }
         writer = try DatabasePool(path: path, configuration: Self.configuration())
         try Self.migrator.migrate(writer)
-        recorder = Ledger.Recorder.attach(to: writer)
+        recorder = try Ledger.Recorder.attach(to: writer)
         for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
     }
 
@@ -27,7 +27,7 @@ public final class JournalDatabase: Sendable {
     public init() throws {
         writer = try DatabaseQueue(configuration: Self.configuration())
         try Self.migrator.migrate(writer)
-        recorder = Ledger.Recorder.attach(to: writer)
+        recorder = try Ledger.Recorder.attach(to: writer)
     }
 
     deinit { Ledger.Recorder.detach(from: writer) }

@@ -11,6 +11,8 @@ public enum JournalError: Error, Equatable, Sendable {
     case unknownMember(String)
     /// Several members, and none was chosen.
     case chooseMember([String])
+    /// The journal folder is a symbolic link or another user's: a journal is never kept there.
+    case unsafeFolder(path: String)
     /// A member of that name already exists.
     case memberExists(String)
     /// The passphrase does not unlock the member's keys.
@@ -29,6 +31,9 @@ public enum JournalError: Error, Equatable, Sendable {
     case unknownEntry(String)
     /// The member holds no key for this entry.
     case noKeyForEntry(String)
+    /// A row Senim was about to change (or seal a key to) is not what the log last recorded: it was changed,
+    /// added or deleted behind Senim's back. Nothing was changed.
+    case changedBehindSenim(RowProblem)
     /// Stored ciphertext does not open: the database was altered.
     case damaged(String)
     /// A key file to import could not be used.

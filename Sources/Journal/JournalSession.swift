@@ -252,12 +252,7 @@ public final class JournalSession {
     /// Reports received and not yet registered (and unreadable ones): urgent first, then oldest.
     public func inbox(now: Date, includeUnreadable: Bool = true) throws -> [InboxItem] {
         let (_, inboxKey) = try requireTriage("inbox")
-        let records = try writer.read { db in
-            try CollectedReport.filter(
-                CollectedReport.Columns.state == ReportState.pending.rawValue
-                    || (includeUnreadable && CollectedReport.Columns.state == ReportState.unreadable.rawValue)
-            ).fetchAll(db)
-        }
+        let records = try journal.inboxRecords(includeUnreadable: includeUnreadable)
         // Decrypting and decoding dominate a long inbox: spread them over the cores, each worker writing
         // only its own slots.
         var results = [Result<Report?, any Error>](repeating: .success(nil), count: records.count)
@@ -268,6 +263,8 @@ public final class JournalSession {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let decoder = JSONDecoder()
                 for index in stride(from: worker, to: records.count, by: workers) {
+                    // Unreadable (also a row changed behind Senim's back): listed, never opened.
+                    guard records[index].state == .pending else { continue }
                     do {
                         slots.buffer[index] = .success(
                             try Self.decrypt(records[index], key: inboxKey, decoder: decoder))
@@ -291,6 +288,9 @@ public final class JournalSession {
         try log(.inbox, "\(items.count) listed", now: now)
         return Self.queueSorted(items)
     }
+
+    /// Why a waiting report is listed as unreadable when its row is not what the log recorded.
+    static let changedBehindSenimReason = "changed in the journal behind Senim's back: run senim journal verify"
 
     /// A row whose inbox copy does not open, as the listings show it.
     static func damaged(_ record: CollectedReport) -> CollectedReport {

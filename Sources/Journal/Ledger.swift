@@ -58,14 +58,16 @@ enum Ledger {
 
     /// A row's fingerprint: BLAKE2b-256 over its table, row ID and every column (name, type and value), each
     /// length-prefixed so that no two different rows encode alike.
-    static func digest(table: String, rowID: Int64, row: Row) -> Data {
+    static func digest(table: String, rowID: Int64, row: some Sequence<(String, DatabaseValue)>) -> Data {
         digest(table: table, rowID: rowID, row: row, skipping: [])
     }
 
     /// The row's fingerprint as an event saw it before `migration` ran: without the columns that migration and
     /// later ones added to its table. Nil when one of those columns holds anything but the value its migration
     /// filled in, because then the row has changed since such an event and must not match it.
-    static func digest(table: String, rowID: Int64, row: Row, before migration: String) -> Data? {
+    static func digest(
+        table: String, rowID: Int64, row: some Sequence<(String, DatabaseValue)>, before migration: String
+    ) -> Data? {
         guard let first = addedColumns.firstIndex(where: { $0.migration == migration }) else { return nil }
         var skipped: Set<String> = []
         for added in addedColumns[first...] where added.table == table {
@@ -88,7 +90,9 @@ enum Ledger {
         }
     }
 
-    private static func digest(table: String, rowID: Int64, row: Row, skipping: Set<String>) -> Data {
+    private static func digest(
+        table: String, rowID: Int64, row: some Sequence<(String, DatabaseValue)>, skipping: Set<String>
+    ) -> Data {
         var bytes: [UInt8] = []
         func append(_ tag: UInt8, _ part: [UInt8]) {
             bytes.append(tag)
@@ -126,10 +130,100 @@ enum Ledger {
     /// Whether an existing row still matches a fingerprint recorded before a migration added columns to its
     /// table (see `AddedColumn`).
     static func matchesEarlierSchema(_ db: Database, _ ref: RowRef, _ recorded: Data) throws -> Bool {
-        guard addedColumns.contains(where: { $0.table == ref.table }), let row = try row(db, ref) else { return false }
+        guard let row = try row(db, ref) else { return false }
+        return matchesEarlierSchema(ref, row: row, recorded)
+    }
+
+    private static func matchesEarlierSchema(
+        _ ref: RowRef, row: some Sequence<(String, DatabaseValue)>, _ recorded: Data
+    ) -> Bool {
+        guard addedColumns.contains(where: { $0.table == ref.table }) else { return false }
         return columnMigrations.contains { migration in
             digest(table: ref.table, rowID: ref.rowID, row: row, before: migration) == recorded
         }
+    }
+
+    /// A row's columns, in the table's order: what a fingerprint covers.
+    typealias Columns = [(String, DatabaseValue)]
+
+    /// What the log last recorded for a row: nil when no event did; `.some(nil)` when the last one recorded that
+    /// the row was deleted.
+    private static func lastClaim(_ db: Database, _ ref: RowRef) throws -> (digest: Data?, event: Int64)? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT digest, event_id FROM event_row WHERE tbl = ? AND row_id = ? ORDER BY event_id DESC LIMIT 1",
+            arguments: [ref.table, ref.rowID]
+        ).map { ($0["digest"], $0["event_id"]) }
+    }
+
+    /// Refuses a change to a row that is not what the log last recorded, so that an event never signs a change
+    /// made behind Senim's back (which `journal verify` would otherwise stop seeing). `before` is the row as it
+    /// stood before Senim's first change to it since the last event, nil when Senim inserted it: a new row must
+    /// not take the place of one the log still holds (deleted behind Senim's back).
+    static func checkRecorded(_ db: Database, _ ref: RowRef, before: Columns?) throws {
+        let claim = try lastClaim(db, ref)
+        if let before {
+            if let recorded = claim?.digest {
+                if digest(table: ref.table, rowID: ref.rowID, row: before) == recorded
+                    || matchesEarlierSchema(ref, row: before, recorded)
+                {
+                    return
+                }
+            }
+        } else if claim?.digest == nil {
+            return
+        }
+        throw JournalError.changedBehindSenim(
+            RowProblem(
+                table: ref.table, rowID: ref.rowID, entryNumber: try Journal.entryNumber(db, ref),
+                event: claim?.event))
+    }
+
+    /// The rows of `table` that are not what the log last recorded for them (changed or added behind Senim's
+    /// back), each with the last event that recorded it: what the queue and the statistics must not trust.
+    static func unrecordedRows(_ db: Database, table: String) throws -> [Int64: Int64?] {
+        var claims: [Int64: (digest: Data?, event: Int64)] = [:]
+        let recorded = try Row.fetchCursor(
+            db, sql: "SELECT row_id, digest, event_id FROM event_row WHERE tbl = ? ORDER BY event_id",
+            arguments: [table])
+        while let claim = try recorded.next() { claims[claim[0]] = (claim[1], claim[2]) }
+        var found: [Int64: Int64?] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT rowid AS rowid, * FROM \(table)")
+        while let row = try rows.next() {
+            let ref = RowRef(table: table, rowID: row["rowid"])
+            let claim = claims[ref.rowID]
+            if let recorded = claim?.digest,
+                digest(table: table, rowID: ref.rowID, row: row) == recorded
+                    || matchesEarlierSchema(ref, row: row, recorded)
+            {
+                continue
+            }
+            found[ref.rowID] = .some(claim?.event)
+        }
+        return found
+    }
+
+    /// Refuses when any row of `tables` is not what the log last recorded, naming the first.
+    static func requireRecorded(_ db: Database, tables: [String]) throws {
+        for table in tables {
+            guard let (rowID, event) = try unrecordedRows(db, table: table).min(by: { $0.key < $1.key }) else {
+                continue
+            }
+            let ref = RowRef(table: table, rowID: rowID)
+            throw JournalError.changedBehindSenim(
+                RowProblem(table: table, rowID: rowID, entryNumber: try Journal.entryNumber(db, ref), event: event))
+        }
+    }
+
+    /// A member's box public key as the log recorded it: refuses when the member's row was changed behind Senim's
+    /// back (its key replaced by someone else's), so that no secret is ever sealed to a key the log does not
+    /// vouch for.
+    static func recordedBoxKey(_ db: Database, of member: Member) throws -> [UInt8] {
+        let ref = RowRef(table: "member", rowID: member.id!)
+        guard let row = try row(db, ref) else { throw JournalError.unknownMember(member.name) }
+        // Changed by Senim since the last event: checked, as it stood before, when the event is appended.
+        if Recorder.watching(db)?.hasSeen(ref) != true { try checkRecorded(db, ref, before: Array(row)) }
+        return Array(row["box_public_key"] as Data)
     }
 
     /// Every row of the covered tables with its fingerprint.
@@ -161,19 +255,84 @@ enum Ledger {
     }
 
     /// Watches the writer connection for changes to the covered tables.
+    ///
+    /// Besides GRDB's change notifications, temporary triggers on the writer connection (never stored in the
+    /// file) hand the recorder each row as it stood before Senim's first change to it since the last event, so
+    /// that the event can refuse to sign a row that was changed behind Senim's back (`checkRecorded`).
     final class Recorder: TransactionObserver, Sendable {
-        private let pending = Mutex<Set<RowRef>>([])
+        private struct State {
+            var changed: Set<RowRef> = []
+            /// Each row's columns before its first change since the last event; nil for a row inserted since.
+            var before: [RowRef: Columns?] = [:]
+        }
+
+        /// What an event is appended with.
+        struct Taken {
+            let changed: Set<RowRef>
+            let before: [RowRef: Columns?]
+        }
+
+        private let state = Mutex<State>(State())
         private static let byConnection = Mutex<[ObjectIdentifier: Recorder]>([:])
 
         /// Starts watching `writer`'s connection.
-        static func attach(to writer: any DatabaseWriter) -> Recorder {
+        static func attach(to writer: any DatabaseWriter) throws -> Recorder {
             let recorder = Recorder()
-            writer.writeWithoutTransaction { db in
+            try writer.writeWithoutTransaction { db in
                 db.add(transactionObserver: recorder, extent: .observerLifetime)
                 byConnection.withLock { $0[ObjectIdentifier(db)] = recorder }
+                try recorder.installTriggers(db)
             }
             return recorder
         }
+
+        /// The temporary triggers and the functions they call.
+        private func installTriggers(_ db: Database) throws {
+            var columnsByTable: [String: [String]] = [:]
+            for table in Ledger.tables where try db.tableExists(table) {
+                columnsByTable[table] = try db.columns(in: table).map(\.name)
+            }
+            let names = columnsByTable
+            db.add(
+                function: DatabaseFunction("senim_ledger_before", argumentCount: nil, pure: false) { [self] values in
+                    guard values.count >= 2, let table = String.fromDatabaseValue(values[0]),
+                        let rowID = Int64.fromDatabaseValue(values[1]), let columns = names[table],
+                        columns.count == values.count - 2
+                    else { return nil }
+                    self.sawBefore(RowRef(table: table, rowID: rowID), Array(zip(columns, values.dropFirst(2))))
+                    return nil
+                })
+            db.add(
+                function: DatabaseFunction("senim_ledger_inserted", argumentCount: 2, pure: false) { [self] values in
+                    guard let table = String.fromDatabaseValue(values[0]),
+                        let rowID = Int64.fromDatabaseValue(values[1])
+                    else { return nil }
+                    self.sawBefore(RowRef(table: table, rowID: rowID), nil)
+                    return nil
+                })
+            for (table, columns) in columnsByTable.sorted(by: { $0.key < $1.key }) {
+                let old = columns.map { "OLD.\"\($0)\"" }.joined(separator: ", ")
+                try db.execute(
+                    sql: """
+                        CREATE TEMP TRIGGER IF NOT EXISTS senim_ledger_\(table)_update BEFORE UPDATE ON main.\(table)
+                        BEGIN SELECT senim_ledger_before('\(table)', OLD.rowid, \(old)); END;
+                        CREATE TEMP TRIGGER IF NOT EXISTS senim_ledger_\(table)_delete BEFORE DELETE ON main.\(table)
+                        BEGIN SELECT senim_ledger_before('\(table)', OLD.rowid, \(old)); END;
+                        CREATE TEMP TRIGGER IF NOT EXISTS senim_ledger_\(table)_insert AFTER INSERT ON main.\(table)
+                        BEGIN SELECT senim_ledger_inserted('\(table)', NEW.rowid); END;
+                        """)
+            }
+        }
+
+        /// Remembers a row as it stood before a change, unless it changed already since the last event.
+        private func sawBefore(_ ref: RowRef, _ columns: Columns?) {
+            state.withLock { state in
+                if state.before[ref] == nil { state.before[ref] = .some(columns) }
+            }
+        }
+
+        /// Whether the row changed since the last event.
+        func hasSeen(_ ref: RowRef) -> Bool { state.withLock { $0.before[ref] != nil || $0.changed.contains(ref) } }
 
         /// Stops watching (when the database closes).
         static func detach(from writer: any DatabaseWriter) {
@@ -187,25 +346,26 @@ enum Ledger {
             byConnection.withLock { $0[ObjectIdentifier(db)] }
         }
 
-        /// The rows changed since the last event, forgetting them.
-        func take() -> Set<RowRef> {
-            pending.withLock { rows in
-                defer { rows = [] }; return rows
+        /// The rows changed since the last event, with what they were before, forgetting them.
+        func take() -> Taken {
+            state.withLock { state in
+                defer { state = State() }
+                return Taken(changed: state.changed, before: state.before)
             }
         }
 
         /// Claims every row (the baseline of a journal made before the log recorded changes).
-        func markAll(_ rows: some Sequence<RowRef>) { pending.withLock { $0.formUnion(rows) } }
+        func markAll(_ rows: some Sequence<RowRef>) { state.withLock { $0.changed.formUnion(rows) } }
 
         func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { Ledger.tables.contains(eventKind.tableName) }
 
         func databaseDidChange(with event: DatabaseEvent) {
             let ref = RowRef(table: event.tableName, rowID: event.rowID)
-            pending.withLock { _ = $0.insert(ref) }
+            state.withLock { _ = $0.changed.insert(ref) }
         }
 
         func databaseWillCommit() throws {
-            let unrecorded = pending.withLock { $0 }
+            let unrecorded = state.withLock { $0.changed }
             if let first = unrecorded.min() {
                 throw JournalError.damaged(
                     "a change to \(first.table) row \(first.rowID) was about to be saved without an event in the log")
@@ -214,6 +374,6 @@ enum Ledger {
 
         func databaseDidCommit(_ db: Database) {}
 
-        func databaseDidRollback(_ db: Database) { pending.withLock { $0 = [] } }
+        func databaseDidRollback(_ db: Database) { state.withLock { $0 = State() } }
     }
 }

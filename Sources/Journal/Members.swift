@@ -163,7 +163,7 @@ extension JournalSession {
                 for holder in remaining where personKeyHolders.contains(holder.id!) {
                     try MemberSecret(
                         memberID: holder.id!, name: Self.personKeyName,
-                        sealed: Data(sealSecret(newPersonKey, to: Array(holder.boxPublicKey)))
+                        sealed: Data(sealSecret(newPersonKey, to: try Ledger.recordedBoxKey(db, of: holder)))
                     ).upsert(db)
                 }
             }
@@ -231,7 +231,7 @@ extension JournalSession {
     ) throws {
         let previousName = Journal.previousServiceKeyPrefix + Data(retiring.publicKey.keyID.bytes).hexString
         for triager in triagers {
-            let box = Array(triager.boxPublicKey)
+            let box = try Ledger.recordedBoxKey(db, of: triager)
             for (name, sealed) in [
                 (Journal.SecretName.serviceKey.rawValue, service.sealSecret(to: box)),
                 (Journal.SecretName.inboxKey.rawValue, sealSecret(inbox, to: box)),

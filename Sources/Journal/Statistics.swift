@@ -162,6 +162,9 @@ extension Journal {
         let from = JournalClock.stamp(period.from.start(in: timeZone))
         let until = JournalClock.stamp(period.until.start(in: timeZone))
         return try database.writer.read { db in
+            // The counts come from plaintext columns: a row changed behind Senim's back must not be counted (nor
+            // signed into an export) as if the log vouched for it.
+            try Ledger.requireRecorded(db, tables: ["entry", "entry_person"])
             var counts: [Indicator: IndicatorCounts] = [:]
             for indicator in Indicator.allCases { counts[indicator] = IndicatorCounts(byType: [:], total: 0) }
             var typeCache: [String: [CrueltyType]] = [:]

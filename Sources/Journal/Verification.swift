@@ -208,7 +208,7 @@ extension Journal {
     }
 
     /// The number of the entry a row belongs to, if the row (still) says.
-    private static func entryNumber(_ db: Database, _ ref: Ledger.RowRef) throws -> String? {
+    static func entryNumber(_ db: Database, _ ref: Ledger.RowRef) throws -> String? {
         if ref.table == "entry" {
             return try String.fetchOne(db, sql: "SELECT number FROM entry WHERE rowid = ?", arguments: [ref.rowID])
         }

@@ -115,7 +115,9 @@ public enum KeyFiles {
         try write(text, to: path, mode: 0o644, force: force)
     }
 
-    private static func write(_ text: String, to path: String, mode: mode_t, force: Bool) throws(SecretKeyError) {
+    /// Writes any file senim keeps beside its keys (a calendar, a counter) the same way: never through a
+    /// symbolic link planted at `path`, replaced atomically when `force`.
+    public static func write(_ text: String, to path: String, mode: mode_t, force: Bool) throws(SecretKeyError) {
         if force {
             // Replace atomically: write a fresh file beside it, then rename over.
             let temporary = path + ".tmp-\(Sodium.randomBytes(4).map { String($0, radix: 16) }.joined())"

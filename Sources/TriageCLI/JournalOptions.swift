@@ -93,6 +93,8 @@ enum JournalMessages {
         case .chooseMember(let names):
             CLIError(
                 m("error.choose_member"), hint: m("hint.choose_member", ["names": names.joined(separator: ", ")]))
+        case .unsafeFolder(let path):
+            CLIError(m("error.unsafe_folder", ["path": path]), hint: m("hint.unsafe_folder"))
         case .memberExists(let name): CLIError(m("error.member_exists", ["name": name]), hint: m("hint.member_exists"))
         case .wrongPassphrase(let name):
             CLIError(m("error.wrong_member_passphrase", ["name": name]), hint: m("hint.wrong_passphrase"))
@@ -112,6 +114,10 @@ enum JournalMessages {
         case .noKeyForEntry(let number):
             CLIError(m("error.no_key_for_entry", ["number": number]), hint: m("hint.no_key_for_entry"))
         case .damaged(let what): CLIError(m("error.damaged", ["what": what]), hint: m("hint.damaged"))
+        case .changedBehindSenim(let problem):
+            CLIError(
+                m("error.changed_behind_senim", ["place": JournalVerify.place(problem, messages: m)]),
+                hint: m("hint.changed_behind_senim"))
         case .keyFile(let keyError): KeyErrorMessages.cliError(keyError, path: "", messages: m)
         case .spool(let path, let reason):
             CLIError(m("error.spool", ["path": path, "reason": reason]), hint: m("hint.spool"))

@@ -48,13 +48,16 @@ struct JournalVerify: AsyncParsableCommand {
         if !result.isIntact { throw ExitCode(1) }
     }
 
+    /// Where a row is, as a person reads it: "Entry 2026/27-004: a comment", "a member (row 2)".
+    static func place(_ problem: RowProblem, messages m: Messages) -> String {
+        let what = m("verify.table.\(problem.table)")
+        return problem.entryNumber.map { m("verify.in_entry", ["what": what, "number": $0]) }
+            ?? m("verify.in_journal", ["what": what, "row": "\(problem.rowID)"])
+    }
+
     static func describe(_ failure: VerificationFailure, messages m: Messages) -> String {
         func row(_ key: String, _ problem: RowProblem) -> String {
-            let what = m("verify.table.\(problem.table)")
-            let place =
-                problem.entryNumber.map { m("verify.in_entry", ["what": what, "number": $0]) }
-                ?? m("verify.in_journal", ["what": what, "row": "\(problem.rowID)"])
-            return m(key, ["place": place, "event": problem.event.map { "\($0)" } ?? "?"])
+            m(key, ["place": place(problem, messages: m), "event": problem.event.map { "\($0)" } ?? "?"])
         }
         switch failure {
         case .brokenLink(let event): return m("verify.broken_link", ["event": "\(event)", "previous": "\(event - 1)"])

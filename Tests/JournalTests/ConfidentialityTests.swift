@@ -178,7 +178,7 @@ func contains(_ haystack: Data, _ needle: String) -> Bool {
         #expect(items.compactMap(\.report?.text) == ["Первое"])
         let damaged = try #require(items.first { $0.record.id == records[1].id })
         #expect(damaged.report == nil)
-        #expect(damaged.record.unreadableReason?.contains("damaged") == true)
+        #expect(damaged.record.unreadableReason?.contains("senim journal verify") == true)
         #expect(try fixture.session.inbox(now: fixedNow, includeUnreadable: false).count == 1, "not in the queue")
         #expect(throws: JournalError.damaged("report \(records[1].shortID)")) {
             try fixture.session.show(report: records[1].shortID, now: fixedNow)

@@ -1,7 +1,9 @@
 import Foundation
-import Journal
+import GRDB
 import ReportFormat
 import Testing
+
+@testable import Journal
 
 @Suite struct InboxOrderTests {
     @Test func urgentComeFirstGravestReasonFirstThenOldestAndUnreadableLast() throws {
@@ -85,8 +87,17 @@ import Testing
         let fixture = try JournalFixture()
         _ = try fixture.collect([report("Старый отчёт\nбез первой строки")])
         try fixture.tamper { db in
-            // As a journal from before v7-inbox-preview holds it (the trigger-free way: no event is wanted here).
+            // As a journal from before v7-inbox-preview holds it: no first line, and the row's fingerprint as a
+            // v6 event recorded it (without the column), so that the row is as the log recorded it.
             try db.execute(sql: "UPDATE report SET sealed_preview = NULL")
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT * FROM report"))
+            let rowID = try #require(try Int64.fetchOne(db, sql: "SELECT rowid FROM report"))
+            let recorded = try #require(
+                Ledger.digest(table: "report", rowID: rowID, row: row, before: "v7-inbox-preview"))
+            try db.execute(sql: "DROP TRIGGER event_row_append_only_update")
+            try db.execute(
+                sql: "UPDATE event_row SET digest = ? WHERE tbl = 'report' AND row_id = ?",
+                arguments: [recorded, rowID])
         }
         #expect(try fixture.session.inboxLines(now: fixedNow).map(\.firstLine) == ["Старый отчёт"])
     }

@@ -65,8 +65,12 @@ final class JournalFixture {
 
     /// Changes the database file behind Senim's back, through a connection of its own, the way the `sqlite3`
     /// tool would.
-    func tamper(_ change: (Database) throws -> Void) throws {
-        let queue = try DatabaseQueue(path: directory.appendingPathComponent(JournalDatabase.fileName).path)
+    /// (`foreignKeys: false` is how the `sqlite3` tool opens a file.)
+    func tamper(foreignKeys: Bool = true, _ change: (Database) throws -> Void) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = foreignKeys
+        let queue = try DatabaseQueue(
+            path: directory.appendingPathComponent(JournalDatabase.fileName).path, configuration: configuration)
         try queue.write(change)
     }
 

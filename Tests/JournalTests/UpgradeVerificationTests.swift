@@ -32,7 +32,7 @@ struct EarlierJournal {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let queue = try DatabaseQueue(path: path, configuration: JournalDatabase.configuration())
         try JournalDatabase.migrator.migrate(queue, upTo: migration)
-        _ = Ledger.Recorder.attach(to: queue)
+        _ = try Ledger.Recorder.attach(to: queue)
         defer { Ledger.Recorder.detach(from: queue) }
         let keys = MemberKeys()
         let now = fixedNow
