@@ -34,6 +34,7 @@ public enum EventLog {
         case update
         case personKey = "person-key"
         case stats
+        case failedUnlocks = "failed-unlocks"
     }
 
     static func hash(

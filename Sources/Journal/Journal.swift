@@ -161,6 +161,7 @@ public final class Journal: Sendable {
         do {
             keys = try MemberKeys(wrapped: file, passphrase: passphrase)
         } catch .wrongPassphrase {
+            countFailedUnlock(of: member, now: now)
             throw JournalError.wrongPassphrase(member: member.name)
         } catch {
             throw JournalError.damaged("member \(member.name): \(error)")
@@ -192,7 +193,7 @@ public final class Journal: Sendable {
             }
         }
         var unlocked = member
-        try database.writer.write { db in
+        let failedUnlocks = try database.writer.write { db in
             unlocked.lastUnlockAt = JournalClock.stamp(now)
             try unlocked.update(db)
             // A journal made before events recorded the rows they change: the first unlock records every row
@@ -202,14 +203,16 @@ public final class Journal: Sendable {
                 try EventLog.append(db, at: now, member: unlocked, keys: keys, action: .baseline)
             }
             try EventLog.append(db, at: now, member: unlocked, keys: keys, action: .unlock)
+            return try recordFailedUnlocks(db, members: try Member.fetchAll(db), by: unlocked, keys: keys, now: now)
         }
+        if !failedUnlocks.isEmpty { forgetFailedUnlocks() }
         return JournalSession(
             journal: self, member: unlocked, keys: keys,
             serviceKey: secrets[.serviceKey].map { SealingKeyPair(secret: $0) },
             inboxKey: secrets[.inboxKey],
             collectorSeed: secrets[.collectorKey],
             previousServiceKeys: previousServiceKeys,
-            timeZone: try timeZone())
+            timeZone: try timeZone(), failedUnlocks: failedUnlocks)
     }
 }
 

@@ -19,11 +19,15 @@ public final class JournalSession {
     /// Sealing keys retired by rotations: reports sealed to them still open.
     let previousServiceKeys: [SealingKeyPair]
     public let timeZone: TimeZone
+    /// Wrong passphrases typed since the last unlock, which this unlock wrote into the log.
+    public let failedUnlocks: [FailedUnlocks]
 
     init(
         journal: Journal, member: Member, keys: MemberKeys, serviceKey: SealingKeyPair?, inboxKey: SecureBytes?,
-        collectorSeed: SecureBytes?, previousServiceKeys: [SealingKeyPair] = [], timeZone: TimeZone
+        collectorSeed: SecureBytes?, previousServiceKeys: [SealingKeyPair] = [], timeZone: TimeZone,
+        failedUnlocks: [FailedUnlocks] = []
     ) {
+        self.failedUnlocks = failedUnlocks
         self.journal = journal
         self.member = member
         self.keys = keys

@@ -64,11 +64,22 @@ struct JournalOptions: ParsableArguments {
         } catch let error as PassphraseError {
             throw PassphraseInput.cliError(error, file: passphraseFile, messages: m)
         }
+        let session: JournalSession
         do {
-            return try journal.unlock(member: name, passphrase: passphrase, now: now())
+            session = try journal.unlock(member: name, passphrase: passphrase, now: now())
         } catch let error as JournalError {
             throw JournalMessages.cliError(error, messages: m)
         }
+        // Guessing shows at once, to whoever unlocks next, and stays in the audit for the director.
+        for failed in session.failedUnlocks {
+            TerminalText.write(
+                m("unlock.failed_unlocks", ["name": failed.memberName, "count": "\(failed.count)", "day": failed.day])
+                    + "\n", to: .standardError)
+        }
+        if !session.failedUnlocks.isEmpty {
+            TerminalText.write(m("unlock.failed_unlocks_hint") + "\n", to: .standardError)
+        }
+        return session
     }
 
     /// Runs `body`, turning journal errors into localised CLI errors.

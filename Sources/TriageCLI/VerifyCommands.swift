@@ -182,7 +182,16 @@ struct AuditCommand: AsyncParsableCommand {
         for event in events {
             let who = event.memberName.map { "\($0) (\(m("role.\(event.role?.rawValue ?? "lead")")))" } ?? "—"
             let action = m.has("audit.action.\(event.action)") ? m("audit.action.\(event.action)") : event.action
-            let subject = event.subject.isEmpty ? "" : " · \(event.subject)"
+            var subject = event.subject.isEmpty ? "" : " · \(event.subject)"
+            if event.action == EventLog.Action.failedUnlocks.rawValue,
+                let failed = FailedUnlocks(subject: event.subject)
+            {
+                subject =
+                    " · "
+                    + m(
+                        "audit.failed_unlocks",
+                        ["name": failed.memberName, "count": "\(failed.count)", "day": failed.day])
+            }
             print("  \(event.id)  \(p.localTime(event.at))  \(who)  \(action)\(subject)")
         }
     }

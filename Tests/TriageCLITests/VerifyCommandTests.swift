@@ -32,6 +32,27 @@ import Testing
         #expect(later.stdout.contains("Nothing before the head \(fingerprint) was rewritten."))
     }
 
+    @Test func aRiskLevelLoweredWithSqlite3IsNotSignedOverByTheNextAssessment() throws {
+        let journal = try CLIJournal()
+        try sqlite(journal, "UPDATE entry SET risk_level = 'low', in_danger = 0 WHERE number = '2026/27-001';")
+        for lang in ["en", "kk", "ru"] {
+            let refused = try journal.run(
+                ["assess", "1", "--answers", try journal.answersFile("{}"), "--accept", "--outcome", "none"], lang: lang
+            )
+            #expect(refused.status == 1)
+            let place = try #require(try messageTable(lang)["verify.in_entry"])
+                .replacingOccurrences(of: "{number}", with: "2026/27-001")
+                .replacingOccurrences(of: "{what}", with: try #require(try messageTable(lang)["verify.table.entry"]))
+            #expect(
+                refused.stderr
+                    == (try expectedError(
+                        lang, "error.changed_behind_senim", hint: "hint.changed_behind_senim", ["place": place])))
+        }
+        let result = try verify(journal)
+        #expect(result.status == 1, "the change is still seen: \(result.stdout)")
+        #expect(result.stdout.contains("✗ Entry 2026/27-001: the entry's record differs from what event"))
+    }
+
     @Test func aByteEditedWithSqlite3NamesTheEntryAndFails() throws {
         let journal = try CLIJournal(entries: [["--type", "bullying"], ["--type", "physical"]])
         try sqlite(
