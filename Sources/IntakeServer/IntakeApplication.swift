@@ -15,7 +15,10 @@ public struct IntakeServices: Sendable {
     public let collectorKey: CollectorPublicKey?
     public let spool: SpoolDatabase
     let writer: SpoolWriter
+    /// The budget of reports stored: spent only by a report about to be stored.
     let flood: FloodControl
+    /// The separate, cheap bound on refused posts, so that refusals never close the door on a report.
+    let refusals: FloodControl
     let now: @Sendable () -> Date
 
     /// Loads the web folder and the public key, and opens the spool.
@@ -48,13 +51,17 @@ public struct IntakeServices: Sendable {
         self.flood = FloodControl(
             perClientPerMinute: configuration.perClientPerMinute, globalPerMinute: configuration.globalPerMinute,
             now: floodClock)
+        self.refusals = FloodControl(
+            perClientPerMinute: configuration.refusalsPerClientPerMinute,
+            globalPerMinute: configuration.refusalsPerMinute, now: floodClock)
         self.now = now
     }
 }
 
 /// Builds the intake's router: every route, with the page middleware outermost.
 public func buildRouter(_ services: IntakeServices) -> Router<IntakeRequestContext> {
-    let router = Router(context: IntakeRequestContext.self)
+    // HEAD answers as GET does, without the body (RFC 9110 §9.3.2).
+    let router = Router(context: IntakeRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: PageMiddleware(pages: services.pages))
     let routes = IntakeRoutes(services: services)
     router.get("/") { request, _ in routes.form(request) }
@@ -93,15 +100,35 @@ public func buildApplication(
             "key_id": "\(services.sealer.recipient.keyID)",
             "spool": "\(configuration.spoolPath)",
             "collection": "\(services.collectorKey == nil ? "off (no collector key)" : "on")",
+            "max_connections": "\(connectionCap(configuration.maxConnections))",
         ])
     // The handler puts the security headers on the bare 400 that Hummingbird writes itself when its parser rejects
     // a request; the idle timeout closes connections whose request never completes (slow headers, a lying length).
+    // The guard gives each request a deadline from head to end of body, caps connections (shedding the one waiting
+    // longest) and answers `Expect: 100-continue`.
     let idleTimeout =
         configuration.idleTimeoutSeconds > 0 ? TimeAmount.seconds(Int64(configuration.idleTimeoutSeconds)) : nil
+    let requestTimeout =
+        configuration.requestTimeoutSeconds > 0 ? TimeAmount.seconds(Int64(configuration.requestTimeoutSeconds)) : nil
+    let registry = ConnectionRegistry(maxConnections: connectionCap(configuration.maxConnections))
+    let maxBodyBytes = configuration.maxBodyBytes
     return Application(
         router: router,
         server: .http1(
-            configuration: .init(additionalChannelHandlers: [SecurityHeadersHandler()], idleTimeout: idleTimeout)),
+            configuration: .init(
+                additionalChannelHandlers: [
+                    ConnectionGuardHandler(
+                        registry: registry, requestTimeout: requestTimeout, maxBodyBytes: maxBodyBytes),
+                    SecurityHeadersHandler(),
+                ], idleTimeout: idleTimeout)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         logger: logger)
+}
+
+/// The connection cap in force: the one asked for, within what the open-file limit leaves after the spool's files
+/// and a margin (the limit is raised as far as allowed first).
+func connectionCap(_ wanted: Int) -> Int {
+    let files = raiseOpenFileLimit()
+    let room = max(16, files - 64)
+    return wanted == 0 ? room : min(wanted, room)
 }

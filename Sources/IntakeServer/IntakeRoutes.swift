@@ -44,20 +44,59 @@ struct IntakeRoutes: Sendable {
         return type[first...last].lowercased()
     }
 
+    /// A post that will not be stored: counted against the refusals' own bound, never the reports' budget. Past
+    /// that bound the client is told 429 and its connection closed, which is cheap and sheds keep-alive bots; a
+    /// report from the same client (the same proxy) is still taken.
+    private func refusal(_ response: Response, context: IntakeRequestContext, tooMany: () -> Response) -> Response {
+        guard services.refusals.admit(client: context.clientTag) == .allow else {
+            var closing = tooMany()
+            closing.headers[.connection] = "close"
+            return closing
+        }
+        return response
+    }
+
+    /// The body, or the refusal to answer when it is too large or unreadable.
+    private func readBody(
+        _ request: Request, context: IntakeRequestContext, refuse: (HTTPResponse.Status) -> Response
+    ) async -> Result<ByteBuffer, Refused> {
+        do {
+            return .success(try await body(of: request, maxBytes: services.configuration.maxBodyBytes))
+        } catch let error as HTTPResponseError {
+            return .failure(Refused(response: refuse(error.status)))
+        } catch {
+            return .failure(Refused(response: refuse(.badRequest)))
+        }
+    }
+
+    struct Refused: Error {
+        let response: Response
+    }
+
     func submitForm(_ request: Request, context: IntakeRequestContext) async throws -> Response {
         var language = language(of: request)
-        guard services.flood.admit(client: context.clientTag) == .allow else {
-            return HTMLResponse.page(pages.status(429, language), status: .tooManyRequests)
+        func page(_ code: Int, _ status: HTTPResponse.Status) -> Response {
+            HTMLResponse.page(pages.status(code, language), status: status)
+        }
+        func refuse(_ response: Response) -> Response {
+            refusal(response, context: context) { page(429, .tooManyRequests) }
         }
         guard Self.mediaType(request) == "application/x-www-form-urlencoded" else {
-            return HTMLResponse.page(pages.status(415, language), status: .unsupportedMediaType)
+            return refuse(page(415, .unsupportedMediaType))
         }
-        let buffer = try await body(of: request, maxBytes: services.configuration.maxBodyBytes)
+        let buffer: ByteBuffer
+        switch await readBody(
+            request, context: context,
+            refuse: { refuse(page(Pages.statusCodes.contains($0.code) ? $0.code : 400, $0)) }
+        ) {
+        case .success(let read): buffer = read
+        case .failure(let refused): return refused.response
+        }
         let fields: [(name: String, value: String)]
         do {
             fields = try URLEncodedForm.decode(buffer.readableBytesView)
         } catch {
-            return HTMLResponse.page(pages.status(400, language), status: .badRequest)
+            return refuse(page(400, .badRequest))
         }
         if let chosen = fields.last(where: { $0.name == "lang" }).flatMap({ Language(rawValue: $0.value) }) {
             language = chosen
@@ -66,35 +105,47 @@ struct IntakeRoutes: Sendable {
         do {
             submission = try Self.submission(from: fields)
         } catch {
-            return HTMLResponse.page(pages.status(400, language), status: .badRequest)
+            return refuse(page(400, .badRequest))
         }
-        // A person never fills the hidden field. A bot that does is told "received" and
-        // nothing is stored, so it learns nothing from the answer.
+        let validated = submission.validate(language: language, receivedHour: Report.hour(of: services.now()))
+        // A person never fills the hidden field. A bot that does is told "received" and nothing is stored, so it
+        // learns nothing from the answer; it spends the refusals' bound, not the reports' budget.
         if fields.contains(where: { $0.name == "website" && !$0.value.isEmpty }) {
-            return HTMLResponse.page(pages.received(language, inDanger: false))
+            return refuse(HTMLResponse.page(pages.received(language, inDanger: false)))
         }
-        switch submission.validate(language: language, receivedHour: Report.hour(of: services.now())) {
+        switch validated {
         case .failure(let failure):
-            return HTMLResponse.page(
-                pages.form(language, submission: submission, failure: failure), status: .badRequest)
+            return refuse(
+                HTMLResponse.page(
+                    pages.form(language, submission: submission, failure: failure), status: .badRequest))
         case .success(let report):
-            guard await store(report, context: context) else {
-                return HTMLResponse.page(pages.status(503, language), status: .serviceUnavailable)
-            }
+            // Only what would be stored spends the budget that protects storage.
+            guard services.flood.admit(client: context.clientTag) == .allow else { return page(429, .tooManyRequests) }
+            guard await store(report, context: context) else { return page(503, .serviceUnavailable) }
             return HTMLResponse.page(pages.received(language, inDanger: report.inDanger))
         }
     }
 
     func submitJSON(_ request: Request, context: IntakeRequestContext) async throws -> Response {
         var language = language(of: request)
-        guard services.flood.admit(client: context.clientTag) == .allow else {
-            return APIResponses.error(status: .tooManyRequests, message: pages.text("status.429.message", language))
+        func answer(_ status: HTTPResponse.Status, _ key: String) -> Response {
+            APIResponses.error(status: status, message: pages.text(key, language))
+        }
+        func refuse(_ response: Response) -> Response {
+            refusal(response, context: context) { answer(.tooManyRequests, "status.429.message") }
         }
         guard Self.mediaType(request) == "application/json" else {
-            return APIResponses.error(
-                status: .unsupportedMediaType, message: pages.text("status.415.message", language))
+            return refuse(answer(.unsupportedMediaType, "status.415.message"))
         }
-        let buffer = try await body(of: request, maxBytes: services.configuration.maxBodyBytes)
+        let buffer: ByteBuffer
+        let refuseStatus: (HTTPResponse.Status) -> Response = { status in
+            let code = Pages.statusCodes.contains(status.code) ? status.code : 400
+            return refuse(answer(status, "status.\(code).message"))
+        }
+        switch await readBody(request, context: context, refuse: refuseStatus) {
+        case .success(let read): buffer = read
+        case .failure(let refused): return refused.response
+        }
         let body: APIReportRequest
         do {
             body = try JSONDecoder().decode(APIReportRequest.self, from: Data(buffer.readableBytesView))
@@ -102,7 +153,7 @@ struct IntakeRoutes: Sendable {
             // repeated form field is, so that no reading of the body is stored that the sender did not mean.
             guard !APIReportRequest.repeatsAKey(Array(buffer.readableBytesView)) else { throw HTTPError(.badRequest) }
         } catch {
-            return APIResponses.error(status: .badRequest, message: pages.text("status.400.message", language))
+            return refuse(answer(.badRequest, "status.400.message"))
         }
         if let chosen = body.lang.flatMap(Language.init(rawValue:)) { language = chosen }
         switch body.submission.validate(language: language, receivedHour: Report.hour(of: services.now())) {
@@ -111,12 +162,15 @@ struct IntakeRoutes: Sendable {
             for problem in failure.problems {
                 fields[problem.field.rawValue] = pages.message(for: problem.problem, language)
             }
-            return APIResponses.error(
-                status: .badRequest, message: pages.text("error.summary_heading", language), fields: fields)
+            return refuse(
+                APIResponses.error(
+                    status: .badRequest, message: pages.text("error.summary_heading", language), fields: fields))
         case .success(let report):
+            guard services.flood.admit(client: context.clientTag) == .allow else {
+                return answer(.tooManyRequests, "status.429.message")
+            }
             guard await store(report, context: context) else {
-                return APIResponses.error(
-                    status: .serviceUnavailable, message: pages.text("status.503.message", language))
+                return answer(.serviceUnavailable, "status.503.message")
             }
             return APIResponses.received(message: pages.text("received.message", language))
         }

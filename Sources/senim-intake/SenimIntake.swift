@@ -44,11 +44,42 @@ struct SenimIntake: AsyncParsableCommand {
         help: "Seconds a silent or stalled connection is kept open, 0 for no limit [SENIM_IDLE_TIMEOUT]. (default: 30)")
     var idleTimeout: Int?
 
-    @Option(help: "Reports per client per minute, 0 for no limit [SENIM_PER_CLIENT_PER_MINUTE]. (default: 10)")
+    @Option(
+        help: """
+            Seconds a request may take from its head to the end of its body, 0 for no limit \
+            [SENIM_REQUEST_TIMEOUT]. (default: 60)
+            """)
+    var requestTimeout: Int?
+
+    @Option(
+        help: """
+            Connections open at once; past it the one waiting longest is closed, 0 for as many as the open-file \
+            limit allows [SENIM_MAX_CONNECTIONS]. (default: 2048)
+            """)
+    var maxConnections: Int?
+
+    @Option(
+        help: """
+            Reports per client per minute, 0 for no limit; behind a proxy every client is the proxy \
+            [SENIM_PER_CLIENT_PER_MINUTE]. (default: 10)
+            """)
     var perClientPerMinute: Int?
 
     @Option(help: "Reports per minute from everyone, 0 for no limit [SENIM_GLOBAL_PER_MINUTE]. (default: 600)")
     var globalPerMinute: Int?
+
+    @Option(
+        help: """
+            Refused posts answered per client per minute before it is told 429, 0 for no limit; refusals never \
+            spend the reports' budget [SENIM_REFUSALS_PER_CLIENT_PER_MINUTE]. (default: 60)
+            """)
+    var refusalsPerClientPerMinute: Int?
+
+    @Option(
+        help:
+            "Refused posts answered per minute from everyone, 0 for no limit [SENIM_REFUSALS_PER_MINUTE]. (default: 6000)"
+    )
+    var refusalsPerMinute: Int?
 
     @Option(
         help: """
@@ -69,7 +100,9 @@ struct SenimIntake: AsyncParsableCommand {
             ("--max-body-bytes", maxBodyBytes), ("--idle-timeout", idleTimeout),
             ("--checkpoint-bytes", checkpointBytes), ("--restart-log-bytes", restartLogBytes),
             ("--per-client-per-minute", perClientPerMinute),
-            ("--global-per-minute", globalPerMinute),
+            ("--global-per-minute", globalPerMinute), ("--request-timeout", requestTimeout),
+            ("--max-connections", maxConnections), ("--refusals-per-client-per-minute", refusalsPerClientPerMinute),
+            ("--refusals-per-minute", refusalsPerMinute),
         ] {
             if let value, value < 0 { throw ValidationError("\(name) must be 0 or more") }
         }
@@ -100,6 +133,11 @@ struct SenimIntake: AsyncParsableCommand {
         config.perClientPerMinute = try int(
             perClientPerMinute, "SENIM_PER_CLIENT_PER_MINUTE", config.perClientPerMinute)
         config.globalPerMinute = try int(globalPerMinute, "SENIM_GLOBAL_PER_MINUTE", config.globalPerMinute)
+        config.requestTimeoutSeconds = try int(requestTimeout, "SENIM_REQUEST_TIMEOUT", config.requestTimeoutSeconds)
+        config.maxConnections = try int(maxConnections, "SENIM_MAX_CONNECTIONS", config.maxConnections)
+        config.refusalsPerClientPerMinute = try int(
+            refusalsPerClientPerMinute, "SENIM_REFUSALS_PER_CLIENT_PER_MINUTE", config.refusalsPerClientPerMinute)
+        config.refusalsPerMinute = try int(refusalsPerMinute, "SENIM_REFUSALS_PER_MINUTE", config.refusalsPerMinute)
         return config
     }
 

@@ -261,7 +261,77 @@ import Testing
         #expect(responses.map(\.status) == [.created, .created, .tooManyRequests])
         let body = try responses[2].json()
         #expect(body["status"] as? String == "error")
-        #expect(body["message"] as? String == (try WebText.raw("status.429.message", .kk)))
+        // The refusal comes after the body is read, so it is in the language the report chose.
+        #expect(body["message"] as? String == (try WebText.raw("status.429.message", .ru)))
         #expect(try intake.spool.count() == 2)
+    }
+}
+
+/// Refused posts cannot close the door on a report (issue 13 §3): they never spend the budget that protects
+/// storage, and are bounded apart, cheaply.
+@Suite struct RefusalsApart {
+    /// Posts that are not a report: wrong type, not a form, invalid, too large, a bot in the honeypot.
+    func refusedPosts(_ client: any TestClientProtocol) async throws -> [HTTPResponse.Status] {
+        var statuses: [HTTPResponse.Status] = []
+        for _ in 0..<4 {
+            statuses.append(try await client.post("/report", body: "text=a", contentType: "text/plain").status)
+            statuses.append(try await client.postForm(["lang": "ru"]).status)
+            statuses.append(
+                try await client.post(
+                    "/report", body: "text=" + String(repeating: "x", count: 5000),
+                    contentType: "application/x-www-form-urlencoded"
+                ).status)
+            var bot = Sample.ru.fields
+            bot.set("website", "http://spam.example")
+            statuses.append(try await client.postForm(bot).status)
+            statuses.append(try await client.postJSON("{").status)
+        }
+        return statuses
+    }
+
+    @Test func twentyRefusedPostsLeaveTheReportsBudgetWhole() async throws {
+        // One client (as everyone is behind a proxy), two reports a minute.
+        let intake = try await Intake.make {
+            $0.maxBodyBytes = 4096
+            $0.perClientPerMinute = 2
+            $0.globalPerMinute = 2
+        }
+        let (refused, reports) = try await intake.test { client in
+            let refused = try await refusedPosts(client)
+            var reports: [HTTPResponse.Status] = []
+            for _ in 0..<3 { reports.append(try await client.postForm(Sample.kk.fields).status) }
+            return (refused, reports)
+        }
+        #expect(refused.count == 20)
+        #expect(!refused.contains(.tooManyRequests))
+        #expect(reports == [.ok, .ok, .tooManyRequests], "the budget counts reports only")
+        #expect(try intake.spool.count() == 2)
+    }
+
+    @Test func pastTheirOwnBoundRefusalsAre429AndClosedWhileAReportIsStillTaken() async throws {
+        let intake = try await Intake.make {
+            $0.maxBodyBytes = 4096
+            // The global bound: the in-process test client has no address, so no per-client bound applies.
+            $0.refusalsPerMinute = 3
+        }
+        let (statuses, closing, report) = try await intake.test { client in
+            var statuses: [HTTPResponse.Status] = []
+            var closing: [String?] = []
+            for _ in 0..<5 {
+                let response = try await client.post("/report", body: "text=a", contentType: "text/plain")
+                statuses.append(response.status)
+                closing.append(response.headers[.connection])
+            }
+            let report = try await client.postForm(Sample.ru.fields)
+            return (statuses, closing, report)
+        }
+        #expect(
+            statuses == [
+                .unsupportedMediaType, .unsupportedMediaType, .unsupportedMediaType, .tooManyRequests, .tooManyRequests,
+            ])
+        #expect(closing.suffix(2).allSatisfy { $0 == "close" })
+        #expect(report.status == .ok)
+        #expect(htmlLanguage(of: report.text) == "ru")
+        #expect(try intake.spool.count() == 1)
     }
 }

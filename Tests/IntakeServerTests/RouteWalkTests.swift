@@ -39,10 +39,11 @@ func responseProblems(headers: HTTPFields, body: String) -> [String] {
             atPath: Repository.web.appendingPathComponent("static").path
         ).sorted()
         #expect(!statics.isEmpty)
-        // Ten reports pass flood control: the accepted, refused and failing posts below; the next two are over it.
+        // Four reports pass flood control: the two stored and the two the broken spool cannot store; the next two
+        // are over it. Refused posts (invalid, too large, wrong type) never spend that budget.
         let intake = try await Intake.make(onDisk: true) { configuration in
             configuration.maxBodyBytes = 4096
-            configuration.globalPerMinute = 10
+            configuration.globalPerMinute = 4
         }
         let app = Application(
             router: buildRouter(intake.services),
@@ -58,6 +59,8 @@ func responseProblems(headers: HTTPFields, body: String) -> [String] {
                 step("GET \(uri)", .ok, try await client.get(uri))
             }
             for name in statics { step("GET /static/\(name)", .ok, try await client.get("/static/\(name)")) }
+            step("HEAD /", .ok, try await client.execute(uri: "/?lang=ru", method: .head))
+            step("HEAD /healthz", .ok, try await client.execute(uri: "/healthz", method: .head))
             step("GET /nothing", .notFound, try await client.get("/nothing?lang=ru"))
             step("GET /static/nothing.css", .notFound, try await client.get("/static/nothing.css"))
             step("GET /api/v1/nothing", .notFound, try await client.get("/api/v1/nothing"))
@@ -100,6 +103,13 @@ func responseProblems(headers: HTTPFields, body: String) -> [String] {
             #expect(step.response.status == step.expected, "\(step.label)")
             #expect(responseProblems(headers: step.response.headers, body: step.response.text) == [], "\(step.label)")
         }
+        for label in ["HEAD /", "HEAD /healthz"] {
+            let head = try #require(steps.first { $0.label == label })
+            #expect(head.response.body.readableBytes == 0, "\(label) has no body")
+        }
+        let form = try #require(steps.first { $0.label == "GET /?lang=ru" })
+        let headOfForm = try #require(steps.first { $0.label == "HEAD /" })
+        #expect(headOfForm.response.headers[.contentType] == form.response.headers[.contentType])
         for name in statics {
             let served = try #require(steps.first { $0.label == "GET /static/\(name)" })
             let onDisk = try Data(contentsOf: Repository.web.appendingPathComponent("static/\(name)"))
