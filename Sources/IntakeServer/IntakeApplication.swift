@@ -19,6 +19,8 @@ public struct IntakeServices: Sendable {
     let flood: FloodControl
     /// The separate, cheap bound on refused posts, so that refusals never close the door on a report.
     let refusals: FloodControl
+    /// How long a store takes lately: what a honeypot catch waits.
+    let storeTimer = StoreTimer()
     let now: @Sendable () -> Date
 
     /// Loads the web folder and the public key, and opens the spool.

@@ -111,6 +111,8 @@ struct IntakeRoutes: Sendable {
         // A person never fills the hidden field. A bot that does is told "received" and nothing is stored, so it
         // learns nothing from the answer; it spends the refusals' bound, not the reports' budget.
         if fields.contains(where: { $0.name == "website" && !$0.value.isEmpty }) {
+            // As long as a real store takes lately, and the same page, so that neither speed nor size tells.
+            try? await Task.sleep(for: services.storeTimer.typical)
             return refuse(HTMLResponse.page(pages.received(language, inDanger: false)))
         }
         switch validated {
@@ -179,8 +181,10 @@ struct IntakeRoutes: Sendable {
     /// Seals in memory and appends to the spool; true once committed to disk.
     private func store(_ report: Report, context: IntakeRequestContext) async -> Bool {
         do {
+            let started = ContinuousClock.now
             let envelope = try services.sealer.seal(report)
             try await services.writer.append(SpoolEntry(envelope: envelope, day: Report.day(of: services.now())))
+            services.storeTimer.record(ContinuousClock.now - started)
             return true
         } catch {
             // The error's type only: its description could carry data.

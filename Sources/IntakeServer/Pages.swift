@@ -42,7 +42,25 @@ public struct Pages: Sendable {
             }
             for code in Self.statusCodes { rendered[.status(code, language)] = renderStatus(code, language) }
         }
+        // Every confirmation page has one size, so that its length on the wire (TLS hides the bytes, not how many)
+        // tells neither whether the reporter answered "in danger" nor the language (issue 13 §4); a honeypot catch
+        // gets the same page.
+        let received = rendered.filter { if case .received = $0.key { return true } else { return false } }
+        let size = (received.values.map(\.utf8.count).max() ?? 0) + Self.minimumPadding
+        for (key, page) in received { rendered[key] = Self.padded(page, to: size) }
         self.rendered = rendered
+    }
+
+    /// The least padding a page gets: an HTML comment needs seven bytes, and a few spaces more.
+    static let minimumPadding = 16
+
+    /// `page` grown to `size` bytes by an HTML comment of spaces before `</html>` (or at its end).
+    public static func padded(_ page: String, to size: Int) -> String {
+        let missing = size - page.utf8.count
+        guard missing >= 7 else { return page }
+        let comment = "<!--" + String(repeating: " ", count: missing - 7) + "-->"
+        guard let end = page.range(of: "</html>", options: .backwards) else { return page + comment }
+        return page.replacingCharacters(in: end.lowerBound..<end.lowerBound, with: comment)
     }
 
     private func common(_ language: Language, path: String = "/") -> [String: Any] {

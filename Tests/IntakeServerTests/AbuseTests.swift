@@ -335,3 +335,45 @@ import Testing
         #expect(try intake.spool.count() == 1)
     }
 }
+
+/// What a confirmation's size and time tell someone who sees only the encrypted traffic (issue 13 §4).
+@Suite struct WhatSizesTell {
+    @Test func everyConfirmationHasOneSizeWhateverTheDangerAnswerTheLanguageOrAHoneypot() async throws {
+        let intake = try await Intake.make()
+        let sizes = try await intake.test { client in
+            var sizes: [String: Int] = [:]
+            for language in Language.allCases {
+                for danger in ["yes", "no"] {
+                    var fields = Sample.of(language).fields
+                    fields.set("danger", danger)
+                    let response = try await client.postForm(fields)
+                    #expect(response.status == .ok)
+                    sizes["\(language) danger \(danger)"] = response.body.readableBytes
+                }
+                var bot = Sample.of(language).fields
+                bot.set("website", "http://spam.example")
+                sizes["\(language) honeypot"] = try await client.postForm(bot).body.readableBytes
+            }
+            return sizes
+        }
+        #expect(sizes.count == 9)
+        #expect(Set(sizes.values).count == 1, "\(sizes)")
+        #expect(try intake.spool.count() == 6)
+    }
+
+    @Test func thePaddingIsACommentThatKeepsThePageWhole() {
+        let page = "<!doctype html><html><body><p>Қабылданды</p></body></html>\n"
+        let padded = Pages.padded(page, to: page.utf8.count + 40)
+        #expect(padded.utf8.count == page.utf8.count + 40)
+        #expect(padded.hasSuffix("-->" + "</html>\n"))
+        #expect(padded.replacingOccurrences(of: #"<!-- *-->"#, with: "", options: .regularExpression) == page)
+    }
+
+    @Test func aHoneypotWaitsAsLongAsStoresTakeLately() {
+        let timer = StoreTimer()
+        for _ in 0..<40 { timer.record(.milliseconds(120)) }
+        #expect(timer.typical > .milliseconds(110) && timer.typical <= .milliseconds(120))
+        for _ in 0..<40 { timer.record(.seconds(30)) }
+        #expect(timer.typical == .seconds(1), "a stalled disk does not make a honeypot hold a connection long")
+    }
+}
