@@ -82,11 +82,19 @@ public struct UrgencyDetector: Sendable {
         return first << 21 | UInt64(word[word.startIndex + 1]) | 1 << 63
     }
 
-    /// A text as lowercased Unicode scalars (ё read as е) and the ranges of its words.
+    /// A text as lowercased Unicode scalars (ё read as е) and the ranges of its words, normalised so that what
+    /// looks like a listed word matches it (issue 13 §5): compatibility forms (fullwidth letters, ligatures) as
+    /// their letters (NFKD), invisible characters (soft hyphen, zero-width space and joiners, variation selectors)
+    /// dropped without breaking the word, combining marks dropped (an accent added to a Cyrillic vowel; a Latin
+    /// letter's diacritic, so that Kazakh Latin "öltir" and the informal "oltir" read alike), and in a word of two
+    /// scripts the other script's look-alikes read as the word's own (a Latin "o" in "нoж"). Lists and texts go
+    /// through the same reading. The Kazakh letters ә ғ қ ң ө ұ ү һ і have no decomposition, and the breve of й is
+    /// put back, so folding never merges two Kazakh or Russian letters.
     ///
     /// Pull runs this over every report it collects, so it works on scalars through lookup
     /// tables for the Latin and Cyrillic blocks (Kazakh letters included) and makes no string
-    /// per word; grapheme-level `String` handling cost more than opening the sealed box.
+    /// per word; grapheme-level `String` handling cost more than opening the sealed box. Only a text with a
+    /// scalar outside those blocks (or a soft hyphen) is normalised first.
     struct Scalars {
         var scalars: [UInt32] = []
         var words: [Range<Int>] = []
@@ -96,37 +104,103 @@ public struct UrgencyDetector: Sendable {
             guard let scalar = Unicode.Scalar(value) else { return value }
             let mapped = scalar.properties.lowercaseMapping.unicodeScalars
             let lowered = mapped.count == 1 ? mapped.first!.value : value
-            return lowered == 0x451 ? 0x435 : lowered
+            if lowered == 0x451 { return 0x435 }
+            // A Latin letter with a diacritic as its base letter (é as e, ö as o), as the slow path reads it.
+            if value >= 0xC0, value < 0x250, let base = latinBase(lowered) { return base }
+            return lowered
+        }
+
+        /// The base letter of a Latin letter with diacritics (NFKD, then the marks dropped), if it has one.
+        static func latinBase(_ value: UInt32) -> UInt32? {
+            guard let scalar = Unicode.Scalar(value) else { return nil }
+            let parts = Array(String(Character(scalar)).decomposedStringWithCompatibilityMapping.unicodeScalars)
+            guard parts.count > 1, parts.dropFirst().allSatisfy(isMark) else { return nil }
+            return parts[0].value
+        }
+
+        static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: true
+            default: false
+            }
         }
         static let isWord: [Bool] = (0..<UInt32(tableSize)).map { value in
             guard let scalar = Unicode.Scalar(value) else { return false }
             return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
         }
 
+        /// Lowercase Latin letters and the Cyrillic ones that look the same (і is the Kazakh letter).
+        static let lookAlikes: [(latin: UInt32, cyrillic: UInt32)] = [
+            (0x61, 0x430), (0x62, 0x432), (0x63, 0x441), (0x65, 0x435), (0x68, 0x43D), (0x69, 0x456), (0x6B, 0x43A),
+            (0x6D, 0x43C), (0x6F, 0x43E), (0x70, 0x440), (0x74, 0x442), (0x78, 0x445), (0x79, 0x443),
+        ]
+        static let toCyrillic = Dictionary(uniqueKeysWithValues: lookAlikes.map { ($0.latin, $0.cyrillic) })
+        static let toLatin = Dictionary(uniqueKeysWithValues: lookAlikes.map { ($0.cyrillic, $0.latin) })
+
+        /// Whether a text needs normalising before the fast reading: a scalar outside Latin-1, Latin Extended and
+        /// Cyrillic, or a soft hyphen.
+        static func needsNormalising(_ text: String) -> Bool {
+            text.unicodeScalars.contains { scalar in
+                let value = scalar.value
+                return value == 0xAD || (value >= 0x300 && value < 0x400) || value >= UInt32(tableSize)
+            }
+        }
+
         init(_ text: String) {
+            let text = Self.needsNormalising(text) ? text.decomposedStringWithCompatibilityMapping : text
             scalars.reserveCapacity(text.utf8.count)
             var start: Int?
             for scalar in text.unicodeScalars {
                 let value = scalar.value
                 let word: Bool
                 let lowered: UInt32
-                if value < UInt32(Self.tableSize) {
+                if value == 0xAD {
+                    continue
+                } else if value < 0x300 || (value >= 0x400 && value < UInt32(Self.tableSize)) {
                     word = Self.isWord[Int(value)]
                     lowered = Self.lower[Int(value)]
                 } else {
-                    word = scalar.properties.isAlphabetic || scalar.properties.numericType != nil
-                    let mapped = scalar.properties.lowercaseMapping.unicodeScalars
+                    let properties = scalar.properties
+                    // Invisible: not there, and not a break.
+                    if properties.isDefaultIgnorableCodePoint { continue }
+                    if Self.isMark(scalar) {
+                        // The breve that makes и into й is part of a Russian and Kazakh letter; every other mark
+                        // (an accent, the diaeresis of ё or of a decomposed Latin letter) goes.
+                        if value == 0x306, start != nil, scalars.last == 0x438 { scalars[scalars.count - 1] = 0x439 }
+                        continue
+                    }
+                    word = properties.isAlphabetic || properties.numericType != nil
+                    let mapped = properties.lowercaseMapping.unicodeScalars
                     lowered = mapped.count == 1 ? mapped.first!.value : value
                 }
                 if word {
                     if start == nil { start = scalars.count }
                     scalars.append(lowered)
                 } else if let begun = start {
-                    words.append(begun..<scalars.count)
+                    endWord(begun)
                     start = nil
                 }
             }
-            if let begun = start { words.append(begun..<scalars.count) }
+            if let begun = start { endWord(begun) }
+        }
+
+        /// Records a word, reading a minority script's look-alikes as the majority's.
+        private mutating func endWord(_ begun: Int) {
+            let range = begun..<scalars.count
+            var latin = 0
+            var cyrillic = 0
+            for value in scalars[range] {
+                if value >= 0x61 && value <= 0x7A {
+                    latin += 1
+                } else if value >= 0x430 && value < 0x530 {
+                    cyrillic += 1
+                }
+            }
+            if latin > 0 && cyrillic > 0 {
+                let map = cyrillic >= latin ? Self.toCyrillic : Self.toLatin
+                for index in range { if let other = map[scalars[index]] { scalars[index] = other } }
+            }
+            words.append(range)
         }
     }
 

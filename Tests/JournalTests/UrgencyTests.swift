@@ -1,8 +1,9 @@
 import Foundation
-import Journal
 import ReportFormat
 import TestSupport
 import Testing
+
+@testable import Journal
 
 /// A sentence as a child or a parent might write it, and the reason it should (or should not) raise.
 struct Phrase: Sendable, CustomTestStringConvertible {
@@ -99,6 +100,30 @@ let ordinaryPhrases: [Phrase] = [
     Phrase(.en, "The gunnery museum trip was fun", .wordsWeapons),
 ]
 
+/// Listed words disguised by characters that look like nothing or like something else (issue 13 §5).
+let disguisedPhrases: [Phrase] = [
+    // Invisible characters inside a word.
+    Phrase(.ru, "Я хочу по\u{00AD}кончить с со\u{00AD}бой", .wordsSuicide),
+    Phrase(.ru, "у него н\u{200B}ож в рюкзаке", .wordsWeapons),
+    Phrase(.kk, "Менде пы\u{200D}шақ бар", .wordsWeapons),
+    Phrase(.kk, "өзімді өл\u{2060}тіремін", .wordsSuicide),
+    Phrase(.en, "I want to k\u{200C}ill myself", .wordsSuicide),
+    Phrase(.en, "he has a kni\u{FE0F}fe", .wordsWeapons),
+    // Fullwidth and other compatibility forms.
+    Phrase(.en, "ｋｉｌｌ ｍｙｓｅｌｆ", .wordsSuicide),
+    Phrase(.en, "he has a ｇｕｎ", .wordsWeapons),
+    // Combining accents that compose with no letter, and a letter decomposed.
+    Phrase(.ru, "хочу поко́нчить с собо́й", .wordsSuicide),
+    Phrase(.ru, "он сказал что убью\u{0301} себя", .wordsSuicide),
+    Phrase(.kk, "қолымды ке\u{0301}семін", .wordsSelfHarm),
+    Phrase(.en, "she cuts herse\u{0301}lf", .wordsSelfHarm),
+    // Look-alikes from the other script.
+    Phrase(.ru, "у него нoж", .wordsWeapons),
+    Phrase(.kk, "пышaқпен қорқытты", .wordsWeapons),
+    Phrase(.en, "he has a knіfe", .wordsWeapons),
+    Phrase(.en, "I will kіll myself", .wordsSuicide),
+]
+
 @Suite struct UrgencyWordTests {
     @Test(arguments: urgentPhrases)
     func anUrgentPhraseIsFound(_ phrase: Phrase) {
@@ -108,6 +133,31 @@ let ordinaryPhrases: [Phrase] = [
     @Test(arguments: ordinaryPhrases)
     func anOrdinaryPhraseRaisesNothing(_ phrase: Phrase) {
         #expect(UrgencyDetector.shared.reasons(in: phrase.text) == [])
+    }
+
+    @Test(arguments: disguisedPhrases)
+    func aDisguisedPhraseIsFound(_ phrase: Phrase) {
+        #expect(
+            UrgencyDetector.shared.reasons(in: phrase.text).contains(phrase.reason),
+            "\(phrase.text.unicodeScalars.map { String($0.value, radix: 16) })")
+    }
+
+    @Test func foldingKeepsKazakhAndRussianLettersApart() {
+        typealias Scalars = UrgencyDetector.Scalars
+        // й composed or decomposed is one letter; и and й, е and ё-less forms, і and и stay as they are.
+        #expect(Scalars("и\u{0306}").scalars == [0x439])
+        #expect(Scalars("й").scalars == [0x439])
+        #expect(Scalars("й\u{200B}").scalars == [0x439], "the slow path too")
+        #expect(Scalars("ё").scalars == Scalars("е").scalars)
+        #expect(Scalars("öltir").scalars == Scalars("oltir").scalars)
+        #expect(Scalars("o\u{0308}ltir\u{200B}").scalars == Scalars("öltir").scalars)
+        #expect(
+            Scalars("ә ғ қ ң ө ұ ү һ і").scalars == [0x4D9, 0x493, 0x49B, 0x4A3, 0x4E9, 0x4B1, 0x4AF, 0x4BB, 0x456])
+        #expect(Scalars("мой").scalars != Scalars("мои").scalars)
+        // A Latin word keeps its letters; only a word of two scripts is folded.
+        #expect(Scalars("hop").scalars == [0x68, 0x6F, 0x70])
+        #expect(Scalars("нoж").scalars == Scalars("нож").scalars)
+        #expect(Scalars("по\u{00AD}кон\u{200B}чить").words.count == 1)
     }
 
     @Test func casingAndYoAreIgnored() {
