@@ -87,6 +87,14 @@ public enum CollectionAPI {
             self.day = day
             self.envelope = envelope
         }
+
+        /// The item's values, checked; nil if one is not what an intake sends.
+        public var collected: CollectedItem? {
+            guard let id = Data(hex: id), id.count == 16, Report.isDay(day),
+                let envelope = Data(base64Encoded: envelope), !envelope.isEmpty
+            else { return nil }
+            return CollectedItem(id: id, day: day, envelope: envelope)
+        }
     }
 
     /// `POST /api/v1/collect` response.
@@ -97,6 +105,23 @@ public enum CollectionAPI {
             self.items = items
             self.more = more
         }
+    }
+
+    /// An item as `senim pull` takes it from an intake it does not trust.
+    public struct CollectedItem: Equatable, Sendable {
+        public let id: Data
+        public let day: String
+        public let envelope: Data
+        /// The recipient key ID the envelope names (its bytes 5–12; the envelope may still fail to open, which
+        /// the journal records as unreadable rather than dropping it).
+        public var keyID: Data { Data(envelope.dropFirst(5).prefix(8)) }
+    }
+
+    /// Reads a collect answer: nil when it is not one. An item whose ID is not 16 bytes of hex, whose day is not
+    /// a real `YYYY-MM-DD` or whose envelope is not base64 is left out (and so never acknowledged).
+    public static func answer(from data: Data) -> (items: [CollectedItem], more: Bool)? {
+        guard let page = try? JSONDecoder().decode(CollectResponse.self, from: data) else { return nil }
+        return (page.items.compactMap(\.collected), page.more)
     }
 
     /// `POST /api/v1/collect/ack` request: the IDs the journal has stored durably.

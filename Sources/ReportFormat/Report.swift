@@ -289,6 +289,14 @@ extension Report {
         }
     }
 
+    /// Whether `text` is exactly what `day(of:)` writes for the day it names.
+    public static func isDay(_ text: String) -> Bool {
+        guard text.utf8.count == 10, let date = try? Date(text + "T00:00:00Z", strategy: .iso8601) else {
+            return false
+        }
+        return day(of: date) == text
+    }
+
     /// Whether `stamp` is exactly what `hour(of:)` writes for the hour it names.
     static func isWholeHour(_ stamp: String) -> Bool {
         guard let date = try? Date(stamp, strategy: .iso8601) else { return false }

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target with `swiftc -sanitize=fuzzer,address` and runs it from the committed seed corpus.
-# Usage: Tests/Fuzz/run.sh envelope|form|keyfile [SECONDS]   (default 60; the README records 10-minute runs)
+# Usage: Tests/Fuzz/run.sh envelope|form|keyfile|collect [SECONDS]   (default 60; the README records 10-minute runs)
 # New interesting inputs go to .build/fuzz/corpus-TARGET (not committed); a crash is written to
 # .build/fuzz/crash-*, to be kept as a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-target="${1:?envelope, form or keyfile}"
+target="${1:?envelope, form, keyfile or collect}"
 seconds="${2:-60}"
 out=.build/fuzz
 mkdir -p "$out"
@@ -17,6 +17,10 @@ case "$target" in
 envelope)
     build "${flags[@]}" -module-name FuzzEnvelope Sources/ReportFormat/*.swift Tests/Fuzz/FuzzEnvelope.swift \
         -lsodium -o "$out/fuzz-envelope"
+    ;;
+collect)
+    build "${flags[@]}" -module-name FuzzCollect Sources/ReportFormat/*.swift Tests/Fuzz/FuzzCollect.swift \
+        -lsodium -o "$out/fuzz-collect"
     ;;
 form)
     build "${flags[@]}" -module-name FuzzForm Sources/IntakeServer/URLEncodedForm.swift Tests/Fuzz/FuzzForm.swift \
@@ -32,7 +36,7 @@ keyfile)
         "$out/libSafetyKeys.a" "$out/libReportFormat.a" -lsodium -o "$out/fuzz-keyfile"
     ;;
 *)
-    echo "usage: Tests/Fuzz/run.sh envelope|form|keyfile [SECONDS]" >&2
+    echo "usage: Tests/Fuzz/run.sh envelope|form|keyfile|collect [SECONDS]" >&2
     exit 64
     ;;
 esac

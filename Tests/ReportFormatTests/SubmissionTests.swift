@@ -211,3 +211,53 @@ extension Result where Success == Report, Failure == ValidationFailure {
         #expect(KeyID(hex: id.hex) == id)
     }
 }
+
+/// A collect answer as `senim pull` reads it from an intake it does not trust (issue 13 §2).
+@Suite struct CollectAnswerParsing {
+    let id = "00112233445566778899aabbccddeeff"
+    let envelope = Data("SENIM envelope bytes".utf8).base64EncodedString()
+
+    func answer(_ items: [[String: Any]], more: Bool = false) throws -> Data {
+        try JSONSerialization.data(withJSONObject: ["items": items, "more": more])
+    }
+
+    @Test func anIntakesItemIsTakenAsItWasSent() throws {
+        let page = try #require(
+            CollectionAPI.answer(from: try answer([["id": id, "day": "2026-12-03", "envelope": envelope]], more: true)))
+        #expect(page.more)
+        #expect(page.items.count == 1)
+        #expect(page.items[0].id == Data(hex: id))
+        #expect(page.items[0].day == "2026-12-03")
+        #expect(page.items[0].envelope == Data("SENIM envelope bytes".utf8))
+    }
+
+    @Test(arguments: [
+        ["id": "0011", "day": "2026-12-03"],  // not 16 bytes
+        ["id": "00112233445566778899aabbccddeefж", "day": "2026-12-03"],  // not hex
+        ["id": "00112233445566778899aabbccddeeff", "day": "2026-13-03"],  // no such month
+        ["id": "00112233445566778899aabbccddeeff", "day": "2026-12-03\u{1B}[2J"],  // more than a day
+        ["id": "00112233445566778899aabbccddeeff", "day": "2026-12-03T10"],
+    ])
+    func anItemThatIsNotWhatAnIntakeSendsIsLeftOut(_ fields: [String: String]) throws {
+        var item: [String: Any] = fields
+        item["envelope"] = envelope
+        let page = try #require(CollectionAPI.answer(from: try answer([item])))
+        #expect(page.items.isEmpty)
+    }
+
+    @Test func anEnvelopeThatIsNotBase64IsLeftOutAndSomethingElseIsNoAnswer() throws {
+        let page = try #require(
+            CollectionAPI.answer(from: try answer([["id": id, "day": "2026-12-03", "envelope": "%%%"]])))
+        #expect(page.items.isEmpty)
+        #expect(CollectionAPI.answer(from: Data("{\"items\":7}".utf8)) == nil)
+        #expect(CollectionAPI.answer(from: Data([0xFF, 0xFE])) == nil)
+    }
+
+    @Test func aDayIsExactlyWhatAnIntakeWrites() {
+        #expect(Report.isDay("2026-12-03"))
+        #expect(Report.isDay("2028-02-29"))
+        #expect(!Report.isDay("2026-02-29"))
+        #expect(!Report.isDay("2026-1-03"))
+        #expect(!Report.isDay("２０２６-12-03"))
+    }
+}
