@@ -25,11 +25,35 @@ final class NonceCache: Sendable {
     }
 }
 
+/// The challenges a signed collection request must cover: a keyed hash of the current five-minute window, keyed
+/// with a secret this process draws at start and never writes, so a request signed for one intake, or before a
+/// restart, is refused by another or after it (issue 13 §4). Stateless: nothing to fill or evict.
+final class CollectorChallenges: Sendable {
+    private let secret = Sodium.randomBytes(32)
+    static let window = Int64(FormatConstants.collectorMaxClockSkew)
+
+    /// The challenge of the window `now` falls in.
+    func current(now: Int64) -> String { challenge(window: now / Self.window) }
+
+    /// Whether `challenge` is the current window's or the previous one's (a pull may cross a boundary).
+    func isValid(_ challenge: String, now: Int64) -> Bool {
+        let window = now / Self.window
+        let given = Array(challenge.lowercased().utf8)
+        return [window, window - 1].contains { Sodium.equal(Array(self.challenge(window: $0).utf8), given) }
+    }
+
+    private func challenge(window: Int64) -> String {
+        Sodium.genericHash(Array(String(window).utf8), key: secret, length: 16)
+            .map { String(format: "%02x", $0) }.joined()
+    }
+}
+
 /// The collection API: the triage side fetches sealed envelopes and, once its journal has
 /// stored them durably, acknowledges them so the intake deletes them.
 struct CollectionRoutes: Sendable {
     let services: IntakeServices
     let nonces = NonceCache()
+    var challenges: CollectorChallenges { services.challenges }
     static let maxBodyBytes = 256 * 1024
 
     /// 401 with nothing else: no body, no hint of why.
@@ -44,10 +68,18 @@ struct CollectionRoutes: Sendable {
         let now = Int64(services.now().timeIntervalSince1970)
         guard abs(now - auth.timestamp) <= Int64(FormatConstants.collectorMaxClockSkew) else { return nil }
         let body = Array((try? await request.body.collect(upTo: Self.maxBodyBytes))?.readableBytesView ?? [])
-        guard auth.verifies(method: request.method.rawValue, path: path, body: body, key: key),
+        guard challenges.isValid(auth.challenge, now: now),
+            auth.verifies(method: request.method.rawValue, path: path, body: body, key: key),
             nonces.use(auth.nonce, at: auth.timestamp, now: now)
         else { return nil }
         return body
+    }
+
+    /// The challenge to sign with: anyone may ask (it opens nothing); 404 when collection is off.
+    func challenge() -> Response {
+        guard services.collectorKey != nil else { return Response(status: .notFound) }
+        let now = Int64(services.now().timeIntervalSince1970)
+        return Self.json(CollectionAPI.ChallengeResponse(challenge: challenges.current(now: now)))
     }
 
     func collect(_ request: Request) async throws -> Response {
@@ -57,11 +89,11 @@ struct CollectionRoutes: Sendable {
         else { return APIResponses.error(status: .badRequest, message: "invalid collect request") }
         let after = query.after.flatMap { Data(hex: $0) }
         let limit = min(query.limit, CollectionAPI.maxLimit)
-        let rows = try services.spool.batch(after: after, limit: limit + 1)
-        let items = rows.prefix(limit).map {
+        let page = try services.spool.page(after: after, limit: limit, maxBytes: CollectionAPI.maxPageBytes)
+        let items = page.entries.map {
             CollectionAPI.Item(id: $0.id.hexString, day: $0.receivedDay, envelope: $0.envelope.base64EncodedString())
         }
-        return Self.json(CollectionAPI.CollectResponse(items: Array(items), more: rows.count > limit))
+        return Self.json(CollectionAPI.CollectResponse(items: items, more: page.more))
     }
 
     func acknowledge(_ request: Request) async throws -> Response {

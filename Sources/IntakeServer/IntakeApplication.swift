@@ -21,6 +21,8 @@ public struct IntakeServices: Sendable {
     let refusals: FloodControl
     /// How long a store takes lately: what a honeypot catch waits.
     let storeTimer = StoreTimer()
+    /// What signed collection requests must cover: new with every start of the process.
+    let challenges = CollectorChallenges()
     let now: @Sendable () -> Date
 
     /// Loads the web folder and the public key, and opens the spool.
@@ -70,6 +72,7 @@ public func buildRouter(_ services: IntakeServices) -> Router<IntakeRequestConte
     router.post("/report") { request, context in try await routes.submitForm(request, context: context) }
     router.post("/api/v1/reports") { request, context in try await routes.submitJSON(request, context: context) }
     let collection = CollectionRoutes(services: services)
+    router.get("/api/v1/collect/challenge") { _, _ in collection.challenge() }
     router.post("/api/v1/collect") { request, _ in try await collection.collect(request) }
     router.post("/api/v1/collect/ack") { request, _ in try await collection.acknowledge(request) }
     router.get("/exit") { request, _ in

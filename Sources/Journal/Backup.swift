@@ -25,21 +25,24 @@ public struct Restored: Sendable {
 
 extension JournalSession {
     /// Writes a single encrypted backup of the journal to `path`, consistent even while the journal is in use
-    /// (SQLite's online backup), under a backup passphrase of its own. The backup itself is an event in the log,
-    /// and the head it ends at is written into it.
+    /// (SQLite's online backup), under a backup passphrase of its own. The head it ends at is written into it;
+    /// once the file is whole on disk (fsync'd), a `backup` event naming that head is added to the log, so that the
+    /// log never says a backup was made when none was (a full disk, issue 13 §5). If the event cannot be added,
+    /// the file goes too.
     @discardableResult
     public func backup(to path: String, passphrase: Passphrase, kdf: KDFParameters = .moderate, now: Date) throws
         -> BackupHeader
     {
         guard member.role.readsAllEntries else { throw JournalError.notAllowed(member: member.name, action: "backup") }
         if FileManager.default.fileExists(atPath: path) { throw JournalError.backup(.exists(path: path)) }
-        try log(.backup, now: now)
         let snapshot = journal.directory.appendingPathComponent(".backup-\(UUID().uuidString).sqlite").path
         defer { Self.erase(snapshot) }
         do {
             let destination = try DatabaseQueue(path: snapshot)
             try writer.backup(to: destination)
             try destination.close()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw JournalError.backup(.diskFull(path: snapshot))
         }
         chmod(snapshot, 0o600)
         let head = try Journal.verify(snapshotPath: snapshot)
@@ -55,6 +58,12 @@ extension JournalSession {
                 input: snapshot, output: path, header: headerBytes, passphrase: passphrase, parameters: kdf)
         } catch {
             throw JournalError.backup(error)
+        }
+        do {
+            try log(.backup, header.head ?? "", now: now)
+        } catch {
+            unlink(path)
+            throw error
         }
         return header
     }

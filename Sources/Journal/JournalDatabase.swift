@@ -18,7 +18,7 @@ public final class JournalDatabase: Sendable {
             throw JournalError.noJournal(path: directory.path)
         }
         writer = try DatabasePool(path: path, configuration: Self.configuration())
-        try Self.migrator.migrate(writer)
+        try Self.upgrade(writer)
         recorder = try Ledger.Recorder.attach(to: writer)
         for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
     }
@@ -32,9 +32,32 @@ public final class JournalDatabase: Sendable {
 
     deinit { Ledger.Recorder.detach(from: writer) }
 
+    /// Runs the migrations not yet applied. A journal whose record of applied migrations does not match its tables
+    /// (a row of `grdb_migrations` deleted, so that a migration would run twice) is refused before anything runs;
+    /// a migration that fails is rolled back and refused the same way.
+    static func upgrade(_ writer: any DatabaseWriter) throws {
+        let names = migrator.migrations
+        let applied = try writer.read { db in
+            (try migrator.appliedIdentifiers(db), try db.tableExists("setting"))
+        }
+        let expected = Set(names.prefix(applied.0.count))
+        if applied.0 != expected || (applied.1 && applied.0.isEmpty) {
+            let missing = names.prefix(applied.0.count).filter { !applied.0.contains($0) }
+            throw JournalError.cannotUpgrade(
+                reason: missing.isEmpty ? "no upgrade recorded" : "missing: \(missing.joined(separator: ", "))")
+        }
+        do {
+            try migrator.migrate(writer)
+        } catch let error as DatabaseError {
+            throw JournalError.cannotUpgrade(reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
     static func configuration() -> Configuration {
         var config = Configuration()
         config.foreignKeysEnabled = true
+        // A second senim (another pull, a backup) waits for the first instead of failing at once.
+        config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA secure_delete = ON")

@@ -1,3 +1,4 @@
+import GRDB
 import ReportFormat
 import SafetyKeys
 
@@ -34,6 +35,11 @@ public enum JournalError: Error, Equatable, Sendable {
     /// A row Senim was about to change (or seal a key to) is not what the log last recorded: it was changed,
     /// added or deleted behind Senim's back. Nothing was changed.
     case changedBehindSenim(RowProblem)
+    /// The database file itself could not do what was asked (nothing was changed).
+    case storage(StorageProblem)
+    /// The journal's record of the upgrades applied to it does not match its tables (a row of
+    /// `grdb_migrations` deleted or changed), so no upgrade is run on it.
+    case cannotUpgrade(reason: String)
     /// Stored ciphertext does not open: the database was altered.
     case damaged(String)
     /// A key file to import could not be used.
@@ -73,4 +79,35 @@ public enum ExportProblem: Equatable, Sendable {
     /// It covers another period than the first export given.
     case otherPeriod(String)
     case none
+}
+
+/// What SQLite could not do, in the words a school's staff can act on (issue 13 §5: raw SQLite errors reached them).
+public enum StorageProblem: Equatable, Sendable {
+    /// Another process held the journal for longer than senim waits (10 s): a second pull, a backup.
+    case busy
+    /// The disk is full.
+    case diskFull
+    /// The file or its folder cannot be written (permissions, a read-only disk).
+    case unwritable(reason: String)
+    /// The file is not a whole SQLite database.
+    case corrupt
+    /// Anything else SQLite said.
+    case other(reason: String)
+}
+
+extension JournalError {
+    /// The journal error a storage error amounts to, or nil when `error` is not one.
+    public static func storage(from error: any Error) -> JournalError? {
+        guard let database = error as? DatabaseError else { return nil }
+        switch database.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .storage(.busy)
+        case .SQLITE_FULL: return .storage(.diskFull)
+        case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+            return .storage(.unwritable(reason: database.message ?? "\(database.resultCode)"))
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .storage(.corrupt)
+        case .SQLITE_IOERR where database.extendedResultCode == .SQLITE_IOERR_WRITE:
+            return .storage(.unwritable(reason: database.message ?? "write error"))
+        default: return .storage(.other(reason: database.message ?? "\(database.resultCode)"))
+        }
+    }
 }

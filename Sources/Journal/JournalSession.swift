@@ -187,7 +187,7 @@ public final class JournalSession {
         let waiting = try spool.count()
         var done = 0
         while true {
-            let batch = try spool.batch(after: nil, limit: batchSize)
+            let batch = try spool.page(after: nil, limit: batchSize, maxBytes: CollectionAPI.maxPageBytes).entries
             if batch.isEmpty { break }
             total = total + (try importEnvelopes(batch, now: now()))
             try spool.delete(ids: batch.map(\.id))
@@ -197,14 +197,17 @@ public final class JournalSession {
         return total
     }
 
-    /// Signs a collection request with the journal's collector key.
-    public func authorize(method: String, path: String, body: [UInt8], now: Date) throws -> CollectorAuthorization {
+    /// Signs a collection request with the journal's collector key, for the intake whose `challenge` it covers.
+    public func authorize(
+        method: String, path: String, body: [UInt8], challenge: String, now: Date
+    ) throws -> CollectorAuthorization {
         guard let collectorKey else { throw JournalError.notAllowed(member: member.name, action: "pull") }
         let timestamp = Int64(now.timeIntervalSince1970)
         let nonce = CollectorAuthorization.newNonce()
         let message = CollectorAuthorization.message(
-            method: method, path: path, timestamp: timestamp, nonce: nonce, body: body)
-        return CollectorAuthorization(timestamp: timestamp, nonce: nonce, signature: collectorKey.sign(message))
+            method: method, path: path, timestamp: timestamp, nonce: nonce, challenge: challenge, body: body)
+        return CollectorAuthorization(
+            timestamp: timestamp, nonce: nonce, challenge: challenge, signature: collectorKey.sign(message))
     }
 
     // MARK: Reading

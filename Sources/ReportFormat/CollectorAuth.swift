@@ -2,29 +2,35 @@ import Foundation
 
 /// The signed `Authorization` header of the collection API.
 ///
-/// `Authorization: Senim-Collector ts=<unix seconds>, nonce=<32 hex>, sig=<base64 Ed25519>`,
-/// where the signature covers `senim-collect-v1 \n METHOD \n PATH \n ts \n nonce \n
-/// hex(BLAKE2b-256(body))`. The intake accepts a request only if the signature verifies with
-/// the collector public key, `ts` is within five minutes of its clock, and the nonce has not
-/// been seen in that window (kept in memory only).
+/// `Authorization: Senim-Collector ts=<unix seconds>, nonce=<32 hex>, challenge=<32 hex>, sig=<base64 Ed25519>`,
+/// where the signature covers `senim-collect-v2 \n METHOD \n PATH \n ts \n nonce \n challenge \n
+/// hex(BLAKE2b-256(body))`. The challenge is what the intake answered to `GET /api/v1/collect/challenge`: made from
+/// a secret the intake process draws at start and keeps in memory only, it changes every five minutes, differs
+/// between intakes and does not survive a restart, so a captured request cannot be replayed against another
+/// intake with the same collector key, nor against the same intake once it restarted (issue 13 §4). The intake
+/// accepts a request only if the signature verifies with the collector public key, the challenge is its current
+/// or previous one, `ts` is within five minutes of its clock, and the nonce has not been seen (kept in memory).
 public struct CollectorAuthorization: Equatable, Sendable {
     public let timestamp: Int64
     public let nonce: String
+    public let challenge: String
     public let signature: [UInt8]
 
-    public init(timestamp: Int64, nonce: String, signature: [UInt8]) {
+    public init(timestamp: Int64, nonce: String, challenge: String, signature: [UInt8]) {
         self.timestamp = timestamp
         self.nonce = nonce
+        self.challenge = challenge
         self.signature = signature
     }
 
     /// The bytes that are signed.
-    public static func message(method: String, path: String, timestamp: Int64, nonce: String, body: [UInt8])
-        -> [UInt8]
-    {
+    public static func message(
+        method: String, path: String, timestamp: Int64, nonce: String, challenge: String, body: [UInt8]
+    ) -> [UInt8] {
         let digest = Sodium.genericHash(body, length: 32).map { String(format: "%02x", $0) }.joined()
-        let text = [FormatConstants.collectorSignatureContext, method, path, String(timestamp), nonce, digest]
-            .joined(separator: "\n")
+        let text = [
+            FormatConstants.collectorSignatureContext, method, path, String(timestamp), nonce, challenge, digest,
+        ].joined(separator: "\n")
         return Array(text.utf8)
     }
 
@@ -35,7 +41,16 @@ public struct CollectorAuthorization: Equatable, Sendable {
 
     /// The header value.
     public var headerValue: String {
-        "\(FormatConstants.collectorAuthScheme) ts=\(timestamp), nonce=\(nonce), sig=\(Data(signature).base64EncodedString())"
+        "\(FormatConstants.collectorAuthScheme) ts=\(timestamp), nonce=\(nonce), challenge=\(challenge), "
+            + "sig=\(Data(signature).base64EncodedString())"
+    }
+
+    /// Whether `text` has a challenge's shape (an intake's answer is not trusted further).
+    public static func isChallenge(_ text: String) -> Bool { isToken(text) }
+
+    /// Whether `text` has a nonce's or a challenge's shape: 32 lowercase or uppercase hex digits.
+    static func isToken(_ text: String) -> Bool {
+        text.utf8.count == 32 && text.utf8.allSatisfy { Character(Unicode.Scalar($0)).isHexDigit }
     }
 
     /// Parses a header value; nil if it is not exactly this scheme's shape.
@@ -48,18 +63,19 @@ public struct CollectorAuthorization: Equatable, Sendable {
             guard pair.count == 2, fields[String(pair[0])] == nil else { return nil }
             fields[String(pair[0])] = String(pair[1])
         }
-        guard fields.count == 3, let ts = fields["ts"].flatMap({ Int64($0) }), let nonce = fields["nonce"],
-            nonce.utf8.count == 32, nonce.allSatisfy(\.isHexDigit),
+        guard fields.count == 4, let ts = fields["ts"].flatMap({ Int64($0) }), let nonce = fields["nonce"],
+            Self.isToken(nonce), let challenge = fields["challenge"], Self.isToken(challenge),
             let sig = fields["sig"].flatMap({ Data(base64Encoded: $0) }), sig.count == Sodium.signatureLength
         else { return nil }
-        self.init(timestamp: ts, nonce: nonce, signature: Array(sig))
+        self.init(timestamp: ts, nonce: nonce, challenge: challenge, signature: Array(sig))
     }
 
     /// Whether the signature is valid for this request and key.
     public func verifies(method: String, path: String, body: [UInt8], key: CollectorPublicKey) -> Bool {
         Sodium.verify(
             signature: signature,
-            message: Self.message(method: method, path: path, timestamp: timestamp, nonce: nonce, body: body),
+            message: Self.message(
+                method: method, path: path, timestamp: timestamp, nonce: nonce, challenge: challenge, body: body),
             publicKey: key.bytes)
     }
 }
@@ -124,6 +140,12 @@ public enum CollectionAPI {
         return (page.items.compactMap(\.collected), page.more)
     }
 
+    /// `GET /api/v1/collect/challenge` response: what the next signed requests must cover.
+    public struct ChallengeResponse: Codable, Sendable {
+        public var challenge: String
+        public init(challenge: String) { self.challenge = challenge }
+    }
+
     /// `POST /api/v1/collect/ack` request: the IDs the journal has stored durably.
     public struct AckRequest: Codable, Sendable {
         public var ids: [String]
@@ -138,6 +160,10 @@ public enum CollectionAPI {
 
     /// Largest page of envelopes per collect request.
     public static let maxLimit = 1000
+
+    /// Most envelope bytes in one page (past its first envelope): 1,000 maximum-size reports in one answer drove
+    /// the intake past 1 GB and `senim pull` past 800 MB (issue 13 §4).
+    public static let maxPageBytes = 4 << 20
 }
 
 extension Data {

@@ -32,7 +32,7 @@ public enum FormatConstants {
     /// Collection API: the signature scheme named in the `Authorization` header.
     public static let collectorAuthScheme = "Senim-Collector"
     /// Collection API: the context string that starts every signed request.
-    public static let collectorSignatureContext = "senim-collect-v1"
+    public static let collectorSignatureContext = "senim-collect-v2"
     /// Collection API: how far a request's time may be from the intake's clock, in seconds.
     public static let collectorMaxClockSkew = 300
 

@@ -34,6 +34,13 @@ public enum Sodium {
         return randombytes_uniform(upperBound)
     }
 
+    /// Whether two byte strings are equal, in time that does not depend on where they differ.
+    public static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        ensureInitialised()
+        return sodium_memcmp(a, b, a.count) == 0
+    }
+
     /// BLAKE2b of `input` with an optional key; `length` in 16...64.
     public static func genericHash(_ input: [UInt8], key: [UInt8] = [], length: Int = 32) -> [UInt8] {
         ensureInitialised()

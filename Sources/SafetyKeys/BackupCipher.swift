@@ -16,6 +16,8 @@ public enum BackupError: Error, Equatable, Sendable {
     case exists(path: String)
     /// Reading or writing failed.
     case io(path: String, reason: String)
+    /// The disk the file was being written to is full; nothing is left of it.
+    case diskFull(path: String)
 }
 
 /// A file encrypted under a passphrase, in blocks, so that a journal of any size is never held whole in memory.
@@ -84,9 +86,18 @@ public enum BackupCipher {
             }
             try sink.synchronize()
         } catch {
+            if Self.isOutOfSpace(error) { throw .diskFull(path: output) }
             throw .io(path: output, reason: "\(error)")
         }
         complete = true
+    }
+
+    /// Whether a write failed for want of space (Foundation says so as a Cocoa error over `ENOSPC`).
+    static func isOutOfSpace(_ error: any Error) -> Bool {
+        let error = error as NSError
+        if error.domain == NSPOSIXErrorDomain, error.code == Int(ENOSPC) { return true }
+        if error.domain == NSCocoaErrorDomain, error.code == NSFileWriteOutOfSpaceError { return true }
+        return (error.userInfo[NSUnderlyingErrorKey] as? NSError).map(isOutOfSpace) ?? false
     }
 
     /// Decrypts a backup into a new file at `output`; returns the header. Nothing is left at `output` on failure.

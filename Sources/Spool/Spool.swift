@@ -140,6 +140,28 @@ public final class SpoolDatabase: Sendable {
     }
 
     /// Up to `limit` envelopes with IDs after `after`, in ID order: a stable cursor for collection.
+    /// A page of envelopes in ID order after `after`: at most `limit` of them and, past the first, at most
+    /// `maxBytes` of envelope bytes, so that a page of maximum-size reports stays small in memory on both sides
+    /// (issue 13 §4); `more` says whether any are left after it. Read through a cursor: one envelope beyond the
+    /// page is loaded, never the rest.
+    public func page(after: Data?, limit: Int, maxBytes: Int) throws -> (entries: [SpoolEntry], more: Bool) {
+        try writer.read { db in
+            var request = SpoolEntry.order(SpoolEntry.Columns.id).limit(limit + 1)
+            if let after { request = request.filter(SpoolEntry.Columns.id > after) }
+            let cursor = try request.fetchCursor(db)
+            var entries: [SpoolEntry] = []
+            var bytes = 0
+            while let entry = try cursor.next() {
+                if entries.count == limit || (!entries.isEmpty && bytes + entry.envelope.count > maxBytes) {
+                    return (entries, true)
+                }
+                entries.append(entry)
+                bytes += entry.envelope.count
+            }
+            return (entries, false)
+        }
+    }
+
     public func batch(after: Data?, limit: Int) throws -> [SpoolEntry] {
         try writer.read { db in
             var request = SpoolEntry.order(SpoolEntry.Columns.id).limit(limit)

@@ -125,6 +125,18 @@ enum JournalMessages {
         case .noKeyForEntry(let number):
             CLIError(m("error.no_key_for_entry", ["number": number]), hint: m("hint.no_key_for_entry"))
         case .damaged(let what): CLIError(m("error.damaged", ["what": what]), hint: m("hint.damaged"))
+        case .storage(let problem):
+            switch problem {
+            case .busy: CLIError(m("error.journal_busy"), hint: m("hint.journal_busy"))
+            case .diskFull: CLIError(m("error.disk_full"), hint: m("hint.disk_full"))
+            case .unwritable(let reason):
+                CLIError(m("error.journal_unwritable", ["reason": reason]), hint: m("hint.journal_unwritable"))
+            case .corrupt: CLIError(m("error.journal_corrupt"), hint: m("hint.journal_corrupt"))
+            case .other(let reason):
+                CLIError(m("error.journal_storage", ["reason": reason]), hint: m("hint.journal_corrupt"))
+            }
+        case .cannotUpgrade(let reason):
+            CLIError(m("error.cannot_upgrade", ["reason": reason]), hint: m("hint.cannot_upgrade"))
         case .changedBehindSenim(let problem):
             CLIError(
                 m("error.changed_behind_senim", ["place": JournalVerify.place(problem, messages: m)]),
@@ -171,6 +183,8 @@ enum JournalMessages {
             case .exists(let path): CLIError(m("error.backup_exists", ["path": path]), hint: m("hint.backup_exists"))
             case .io(let path, let reason):
                 CLIError(m("error.backup_io", ["path": path, "reason": reason]), hint: m("hint.backup_io"))
+            case .diskFull(let path):
+                CLIError(m("error.disk_full_at", ["path": path]), hint: m("hint.disk_full"))
             }
         }
     }

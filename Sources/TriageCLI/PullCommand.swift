@@ -116,8 +116,26 @@ struct HTTPCollector {
     let now: () -> Date
     let pageSize = 500
 
-    func post(_ path: String, body: Data) async throws -> (Int, Data) {
-        let auth = try session.authorize(method: "POST", path: path, body: Array(body), now: now())
+    /// The intake's current challenge, which each signed request covers (so it is good for that intake, until it
+    /// restarts, for at most ten minutes).
+    func challenge() async throws -> String {
+        var request = URLRequest(url: base.appendingPathComponent("api/v1/collect/challenge"))
+        request.timeoutInterval = 60
+        let (data, response) = try await URLSession.shared.data(for: request)
+        guard (response as? HTTPURLResponse)?.statusCode == 200,
+            let answer = try? JSONDecoder().decode(CollectionAPI.ChallengeResponse.self, from: data),
+            CollectorAuthorization.isChallenge(answer.challenge)
+        else { throw CollectionFailure(status: (response as? HTTPURLResponse)?.statusCode ?? 0) }
+        return answer.challenge
+    }
+
+    struct CollectionFailure: Error {
+        let status: Int
+    }
+
+    func post(_ path: String, body: Data, challenge: String) async throws -> (Int, Data) {
+        let auth = try session.authorize(
+            method: "POST", path: path, body: Array(body), challenge: challenge, now: now())
         var request = URLRequest(url: base.appendingPathComponent(String(path.dropFirst())))
         request.httpMethod = "POST"
         request.httpBody = body
@@ -134,8 +152,14 @@ struct HTTPCollector {
         while true {
             let query = try JSONEncoder().encode(CollectionAPI.CollectRequest(after: nil, limit: pageSize))
             let (status, data): (Int, Data)
+            let challenge: String
             do {
-                (status, data) = try await post("/api/v1/collect", body: query)
+                // Asked for each page: a long pull outlives a challenge.
+                challenge = try await self.challenge()
+                (status, data) = try await post("/api/v1/collect", body: query, challenge: challenge)
+            } catch let failure as CollectionFailure {
+                if failure.status == 404 { throw CLIError(m("error.collection_401"), hint: m("hint.collection_401")) }
+                throw CLIError(m("error.collection", ["reason": "HTTP \(failure.status)"]), hint: m("hint.collection"))
             } catch {
                 throw CLIError(
                     m("error.collection", ["reason": error.localizedDescription]), hint: m("hint.collection"))
@@ -153,7 +177,7 @@ struct HTTPCollector {
             total = total + (try JournalMessagesRun.run(m) { try session.importEnvelopes(entries, now: now()) })
             // Only now, with the batch committed in the journal, may the intake forget it.
             let ack = try JSONEncoder().encode(CollectionAPI.AckRequest(ids: entries.map(\.id.hexString)))
-            let (ackStatus, _) = try await post("/api/v1/collect/ack", body: ack)
+            let (ackStatus, _) = try await post("/api/v1/collect/ack", body: ack, challenge: challenge)
             guard ackStatus == 200 else {
                 throw CLIError(m("error.collection", ["reason": "ack HTTP \(ackStatus)"]), hint: m("hint.collection"))
             }

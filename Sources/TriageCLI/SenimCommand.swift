@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Journal
 import ReportFormat
 
 /// `senim`: the safety service's terminal program.
@@ -32,6 +33,12 @@ public struct SenimCommand: AsyncParsableCommand {
             TerminalText.write(text, to: .standardError)
             return 1
         } catch {
+            // SQLite's own errors (busy, disk full, …) in the user's words, wherever they came from.
+            if let storage = JournalError.storage(from: error) {
+                let cli = JournalMessages.cliError(storage, messages: Messages(language: language(of: arguments)))
+                TerminalText.write("senim: error: \(cli.message)\nhint: \(cli.hint ?? "")\n", to: .standardError)
+                return 1
+            }
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if !message.isEmpty {
@@ -40,6 +47,23 @@ public struct SenimCommand: AsyncParsableCommand {
             }
             return code.rawValue
         }
+    }
+}
+
+extension SenimCommand {
+    /// The language a command line asked for (`--lang`), else the environment's, for errors that escape a command.
+    static func language(of arguments: [String]) -> Language {
+        if let index = arguments.firstIndex(of: "--lang"), index + 1 < arguments.count,
+            let language = Language(rawValue: arguments[index + 1])
+        {
+            return language
+        }
+        if let joined = arguments.first(where: { $0.hasPrefix("--lang=") }),
+            let language = Language(rawValue: String(joined.dropFirst("--lang=".count)))
+        {
+            return language
+        }
+        return Messages.languageFromEnvironment(ProcessInfo.processInfo.environment)
     }
 }
 

@@ -84,6 +84,8 @@ func responseProblems(headers: HTTPFields, body: String) -> [String] {
             step(
                 "POST /api/v1/reports wrong type", .unsupportedMediaType,
                 try await client.post("/api/v1/reports", body: Probe.validJSON, contentType: "text/plain"))
+            // No collector key in the walk: collection is off, so there is no challenge to ask for.
+            step("GET /api/v1/collect/challenge", .notFound, try await client.get("/api/v1/collect/challenge"))
             step(
                 "POST /api/v1/collect unsigned", .unauthorized,
                 try await client.post("/api/v1/collect", body: #"{"limit":10}"#, contentType: json))

@@ -260,3 +260,31 @@ func sealedEntry(_ number: Int, day: String = fixedDay) throws -> SpoolEntry {
                 == (entries.suffix(5) + [later]).map(\.id).sorted { $0.lexicographicallyPrecedes($1) })
     }
 }
+
+/// Pages of envelopes bounded by bytes as well as by count (issue 13 §4).
+@Suite struct SpoolPageTests {
+    func entry(bytes: Int) -> SpoolEntry {
+        SpoolEntry(
+            id: Data(Sodium.randomBytes(16)), receivedDay: fixedDay, keyID: Data(count: 8),
+            envelope: Data(repeating: 0x5A, count: bytes))
+    }
+
+    @Test func aPageStopsBeforeTheByteBoundButAlwaysHoldsOne() async throws {
+        let folder = try TemporaryDirectory()
+        let spool = try SpoolDatabase(path: folder.path("spool.sqlite"))
+        try await spool.append((0..<5).map { _ in entry(bytes: 1_000_000) })
+        let first = try spool.page(after: nil, limit: 1000, maxBytes: 2_500_000)
+        #expect(first.entries.count == 2)
+        #expect(first.more)
+        let rest = try spool.page(after: first.entries.last!.id, limit: 1000, maxBytes: 2_500_000)
+        #expect(rest.entries.count == 2 && rest.more)
+        let last = try spool.page(after: rest.entries.last!.id, limit: 1000, maxBytes: 2_500_000)
+        #expect(last.entries.count == 1 && !last.more)
+        let oneBigger = try spool.page(after: nil, limit: 1000, maxBytes: 10)
+        #expect(oneBigger.entries.count == 1, "an envelope larger than the bound still goes, alone")
+        let byCount = try spool.page(after: nil, limit: 3, maxBytes: .max)
+        #expect(byCount.entries.count == 3 && byCount.more)
+        let all = try spool.page(after: nil, limit: 5, maxBytes: .max)
+        #expect(all.entries.count == 5 && !all.more)
+    }
+}
