@@ -38,11 +38,16 @@ let package = Package(
             name: "Spool",
             dependencies: ["ReportFormat", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The regulation's logic: vocabulary, risk rules, the working-day calendar, urgency, statistics periods and
+        // suppression. Pure Swift and Foundation: no database, no cryptography (IntakeBoundaryTests holds it).
+        .target(name: "SafeguardingRules", resources: [.copy("Resources")]),
         // The confidential incident journal: members, keys, reports, entries, the event log.
         .target(
             name: "Journal",
-            dependencies: ["ReportFormat", "SafetyKeys", "Spool", .product(name: "GRDB", package: "GRDB.swift")],
-            resources: [.copy("Resources")]
+            dependencies: [
+                "SafeguardingRules", "ReportFormat", "SafetyKeys", "Spool",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // The HTML escaping of every Mustache template (swift-mustache's own misses a quote before a combining mark).
         .target(name: "SafeHTML", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
@@ -119,8 +124,11 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        // The rules alone: no journal, no database, no keys.
+        .testTarget(name: "SafeguardingRulesTests", dependencies: ["SafeguardingRules"]),
         .testTarget(
-            name: "JournalTests", dependencies: ["Journal", "Spool", "TestSupport", "SafetyKeys", "ReportFormat"]
+            name: "JournalTests",
+            dependencies: ["Journal", "SafeguardingRules", "Spool", "TestSupport", "SafetyKeys", "ReportFormat"]
         ),
     ]
 )

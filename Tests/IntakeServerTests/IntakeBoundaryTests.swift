@@ -114,6 +114,32 @@ import Testing
         // The control: the same reading finds the path the triage side does have.
         #expect(manifest.closure(of: "senim").contains("SafetyKeys"))
     }
+
+    /// The regulation's logic stands apart from storage and cryptography (issue 14): its tests need no journal, and
+    /// a rule cannot quietly come to depend on how a row is stored.
+    @Test func theRulesReachNoDatabaseAndNoCryptography() throws {
+        let manifest = try PackageManifest(
+            text: String(contentsOf: Repository.root.appendingPathComponent("Package.swift"), encoding: .utf8))
+        #expect(manifest.dependencies["SafeguardingRules"] != nil, "the target exists")
+        let reachable = manifest.closure(of: "SafeguardingRules")
+        for forbidden in ["GRDB", "CSodium", "ReportFormat", "SafetyKeys", "Spool", "Journal"] {
+            #expect(!reachable.contains(forbidden), "SafeguardingRules reaches \(forbidden)")
+        }
+        #expect(manifest.closure(of: "Journal").isSuperset(of: ["GRDB", "CSodium", "SafeguardingRules"]), "control")
+        for file in try Self.swiftFiles(in: "Sources/SafeguardingRules") {
+            let source = try String(contentsOf: file, encoding: .utf8)
+            for module in ["GRDB", "CSodium", "ReportFormat", "SafetyKeys", "Spool", "Journal"] {
+                #expect(
+                    source.firstMatch(of: try Regex("(?m)^\\s*(@testable\\s+)?import\\s+(\\w+\\s+)?\(module)\\b"))
+                        == nil,
+                    "\(file.lastPathComponent) imports \(module)")
+            }
+        }
+        // The control: the same pattern finds an import where there is one.
+        let journalFile = try String(
+            contentsOf: Repository.root.appendingPathComponent("Sources/Journal/Ledger/Ledger.swift"), encoding: .utf8)
+        #expect(journalFile.firstMatch(of: try Regex("(?m)^\\s*(@testable\\s+)?import\\s+(\\w+\\s+)?GRDB\\b")) != nil)
+    }
 }
 
 /// Targets and their dependency names, read from the text of `Package.swift`.

@@ -4,6 +4,7 @@ import TestSupport
 import Testing
 
 @testable import Journal
+@testable import SafeguardingRules
 
 /// A sentence as a child or a parent might write it, and the reason it should (or should not) raise.
 struct Phrase: Sendable, CustomTestStringConvertible {
@@ -230,7 +231,7 @@ let disguisedPhrases: [Phrase] = [
 }
 
 @Suite struct UrgencyListFileTests {
-    static let folder = Repository.root.appendingPathComponent("Sources/Journal/Resources/urgency")
+    static let folder = Repository.root.appendingPathComponent("Sources/SafeguardingRules/Resources/urgency")
     static let sections: Set<String> = ["suicide", "self-harm", "weapons", "sexual-abuse"]
 
     /// The entries of a list file by section, comments and blank lines left out.

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Journal
+import SafetyKeys
+
+struct MembersAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract:
+            "Add a member: they set their own passphrase; their keys are made and the entries they may read are shared.",
+        discussion: """
+            Roles: lead and deputy triage and write; director reads every entry (and will sign off); specialist \
+            reads the entries assigned to them; auditor sees statistics only. After the lead unlocks, hand the \
+            keyboard to the new member to type their passphrase twice; scripts pass --new-passphrase-file.
+            """)
+
+    @Argument(help: "The new member's name, as they will type it with --as.")
+    var name: String
+
+    @Option(help: "lead, deputy, specialist, director or auditor.")
+    var role: String
+
+    @Option(help: "Read the new member's passphrase from this file instead of asking.")
+    var newPassphraseFile: String?
+
+    @OptionGroup var options: JournalOptions
+
+    func validate() throws {
+        guard let role = MemberRole(rawValue: role) else {
+            throw ValidationError("--role must be one of lead, deputy, specialist, director, auditor")
+        }
+        if role == .lead { throw ValidationError("a journal has one lead; add a deputy instead") }
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty || trimmed.count > 100 { throw ValidationError("the name must be 1 to 100 characters") }
+    }
+
+    func run() async throws {
+        let m = options.messages
+        let session = try options.unlock()
+        let passphrase = try PassphraseInput.newPassphrase(
+            file: newPassphraseFile, prompt: m("prompt.member_new_passphrase", ["name": name]), messages: m)
+        guard passphrase.characterCount >= KeysGenerate.minimumPassphraseLength else {
+            throw CLIError(
+                m("error.weak_passphrase", ["min": "\(KeysGenerate.minimumPassphraseLength)"]),
+                hint: m("hint.weak_passphrase"))
+        }
+        let role = MemberRole(rawValue: role)!
+        let added = try options.run {
+            try session.addMember(name: name, role: role, passphrase: passphrase, now: options.now())
+        }
+        print(m("members.added", ["name": added.name, "role": m("role.\(role.rawValue)")]))
+    }
+}

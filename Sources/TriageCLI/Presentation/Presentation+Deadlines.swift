@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Journal
+
+extension Presentation {
+    /// `due 23.11.2026 · 1 working day left`, `due today`, `overdue by 2 working days`.
+    func dueText(_ deadline: Deadline) -> String {
+        let (y, mo, d) = deadline.due.parts
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let day = "\(two(d)).\(two(mo)).\(y)"
+        let left = deadline.workingDaysLeft
+        let state =
+            left < 0
+            ? m("due.overdue", ["n": "\(-left)"])
+            : left == 0 ? m("due.today") : m("due.left", ["n": "\(left)"])
+        return m("due.by", ["day": day, "state": state])
+    }
+
+    /// `2 wd left`, `today`, `LATE`: for a queue line.
+    func shortDue(_ deadline: Deadline) -> String {
+        let left = deadline.workingDaysLeft
+        return left < 0
+            ? m("due.short_overdue") : left == 0 ? m("due.short_today") : m("due.short_left", ["n": "\(left)"])
+    }
+
+    /// One line of `senim due`.
+    func deadlineLine(_ deadline: Deadline) -> String {
+        let mark = deadline.overdue ? "!" : deadline.urgent ? "*" : " "
+        let subject =
+            deadline.kind == .registration
+            ? m("due.report", ["id": deadline.subject]) : deadline.subject
+        return "\(mark) \(subject)  \(m("clock.\(deadline.kind.rawValue)")) — \(dueText(deadline))"
+    }
+}

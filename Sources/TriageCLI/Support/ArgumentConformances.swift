@@ -1,0 +1,7 @@
+import ArgumentParser
+import Foundation
+import Journal
+
+extension StudentRole: ExpressibleByArgument {}
+
+extension StudentFact: ExpressibleByArgument {}
