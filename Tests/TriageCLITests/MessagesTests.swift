@@ -127,7 +127,7 @@ private let languages = ["kk", "ru", "en"]
 
     @Test func everyMessageKeyTheCommandsUseExists() throws {
         let sources = Repository.root.appendingPathComponent("Sources/TriageCLI")
-        let files = try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { $0.hasSuffix(".swift") }
+        let files = try #require(FileManager.default.subpaths(atPath: sources.path)).filter { $0.hasSuffix(".swift") }
         var used: Set<String> = []
         for file in files {
             let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)

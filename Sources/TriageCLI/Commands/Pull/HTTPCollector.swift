@@ -4,6 +4,10 @@ import Journal
 import ReportFormat
 import Spool
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// Collects from a running intake over HTTP with signed requests.
 struct HTTPCollector {
     let base: URL

@@ -4,6 +4,10 @@ import Journal
 import ReportFormat
 import Spool
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// `senim pull`: collect sealed reports from the intake into the journal.
 struct PullCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
