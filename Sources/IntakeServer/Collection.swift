@@ -83,7 +83,9 @@ struct CollectionRoutes: Sendable {
     }
 
     func collect(_ request: Request) async throws -> Response {
-        guard let body = try await authenticated(request, path: "/api/v1/collect") else { return Self.unauthorized }
+        guard let body = try await authenticated(request, path: CollectionAPI.Route.collect) else {
+            return Self.unauthorized
+        }
         guard let query = try? JSONDecoder().decode(CollectionAPI.CollectRequest.self, from: Data(body)),
             query.limit > 0
         else { return APIResponses.error(status: .badRequest, message: "invalid collect request") }
@@ -97,7 +99,7 @@ struct CollectionRoutes: Sendable {
     }
 
     func acknowledge(_ request: Request) async throws -> Response {
-        guard let body = try await authenticated(request, path: "/api/v1/collect/ack") else {
+        guard let body = try await authenticated(request, path: CollectionAPI.Route.acknowledge) else {
             return Self.unauthorized
         }
         guard let ack = try? JSONDecoder().decode(CollectionAPI.AckRequest.self, from: Data(body)),

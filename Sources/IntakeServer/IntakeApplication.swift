@@ -72,9 +72,9 @@ public func buildRouter(_ services: IntakeServices) -> Router<IntakeRequestConte
     router.post("/report") { request, context in try await routes.submitForm(request, context: context) }
     router.post("/api/v1/reports") { request, context in try await routes.submitJSON(request, context: context) }
     let collection = CollectionRoutes(services: services)
-    router.get("/api/v1/collect/challenge") { _, _ in collection.challenge() }
-    router.post("/api/v1/collect") { request, _ in try await collection.collect(request) }
-    router.post("/api/v1/collect/ack") { request, _ in try await collection.acknowledge(request) }
+    router.get(RouterPath(CollectionAPI.Route.challenge)) { _, _ in collection.challenge() }
+    router.post(RouterPath(CollectionAPI.Route.collect)) { request, _ in try await collection.collect(request) }
+    router.post(RouterPath(CollectionAPI.Route.acknowledge)) { request, _ in try await collection.acknowledge(request) }
     router.get("/exit") { request, _ in
         HTMLResponse.page(services.pages.exit(routes.language(of: request)))
     }

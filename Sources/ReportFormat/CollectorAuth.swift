@@ -82,6 +82,14 @@ public struct CollectorAuthorization: Equatable, Sendable {
 
 /// The JSON bodies of the collection API.
 public enum CollectionAPI {
+    /// The routes, in one place: each `POST` path is part of the signed message, so the intake and `senim pull`
+    /// must spell them alike.
+    public enum Route {
+        public static let challenge = "/api/v1/collect/challenge"
+        public static let collect = "/api/v1/collect"
+        public static let acknowledge = "/api/v1/collect/ack"
+    }
+
     /// `POST /api/v1/collect` request.
     public struct CollectRequest: Codable, Sendable {
         /// Collect envelopes with IDs after this one (hex), for paging.

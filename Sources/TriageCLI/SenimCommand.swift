@@ -27,17 +27,15 @@ public struct SenimCommand: AsyncParsableCommand {
                 try command.run()
             }
             return 0
+        } catch let error as JournalError {
+            // Converted here, once, for every command: a journal error never reaches the lead untranslated.
+            return report(JournalMessages.cliError(error, messages: Messages(language: language(of: arguments))))
         } catch let error as CLIError {
-            var text = "senim: error: \(error.message)\n"
-            if let hint = error.hint { text += "hint: \(hint)\n" }
-            TerminalText.write(text, to: .standardError)
-            return 1
+            return report(error)
         } catch {
             // SQLite's own errors (busy, disk full, …) in the user's words, wherever they came from.
             if let storage = JournalError.storage(from: error) {
-                let cli = JournalMessages.cliError(storage, messages: Messages(language: language(of: arguments)))
-                TerminalText.write("senim: error: \(cli.message)\nhint: \(cli.hint ?? "")\n", to: .standardError)
-                return 1
+                return report(JournalMessages.cliError(storage, messages: Messages(language: language(of: arguments))))
             }
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
@@ -51,6 +49,14 @@ public struct SenimCommand: AsyncParsableCommand {
 }
 
 extension SenimCommand {
+    /// Prints `senim: error: …` and `hint: …` on stderr; the exit status of a failed command.
+    static func report(_ error: CLIError) -> Int32 {
+        var text = "senim: error: \(error.message)\n"
+        if let hint = error.hint { text += "hint: \(hint)\n" }
+        TerminalText.write(text, to: .standardError)
+        return 1
+    }
+
     /// The language a command line asked for (`--lang`), else the environment's, for errors that escape a command.
     static func language(of arguments: [String]) -> Language {
         if let index = arguments.firstIndex(of: "--lang"), index + 1 < arguments.count,

@@ -18,7 +18,7 @@ struct HTTPCollector {
     /// The intake's current challenge, which each signed request covers (so it is good for that intake, until it
     /// restarts, for at most ten minutes).
     func challenge() async throws -> String {
-        var request = URLRequest(url: base.appendingPathComponent("api/v1/collect/challenge"))
+        var request = URLRequest(url: base.appendingPathComponent(String(CollectionAPI.Route.challenge.dropFirst())))
         request.timeoutInterval = 60
         let (data, response) = try await URLSession.shared.data(for: request)
         guard (response as? HTTPURLResponse)?.statusCode == 200,
@@ -55,7 +55,7 @@ struct HTTPCollector {
             do {
                 // Asked for each page: a long pull outlives a challenge.
                 challenge = try await self.challenge()
-                (status, data) = try await post("/api/v1/collect", body: query, challenge: challenge)
+                (status, data) = try await post(CollectionAPI.Route.collect, body: query, challenge: challenge)
             } catch let failure as CollectionFailure {
                 if failure.status == 404 { throw CLIError(m("error.collection_401"), hint: m("hint.collection_401")) }
                 throw CLIError(m("error.collection", ["reason": "HTTP \(failure.status)"]), hint: m("hint.collection"))
@@ -76,7 +76,7 @@ struct HTTPCollector {
             total = total + (try JournalMessagesRun.run(m) { try session.importEnvelopes(entries, now: now()) })
             // Only now, with the batch committed in the journal, may the intake forget it.
             let ack = try JSONEncoder().encode(CollectionAPI.AckRequest(ids: entries.map(\.id.hexString)))
-            let (ackStatus, _) = try await post("/api/v1/collect/ack", body: ack, challenge: challenge)
+            let (ackStatus, _) = try await post(CollectionAPI.Route.acknowledge, body: ack, challenge: challenge)
             guard ackStatus == 200 else {
                 throw CLIError(m("error.collection", ["reason": "ack HTTP \(ackStatus)"]), hint: m("hint.collection"))
             }
