@@ -63,7 +63,7 @@ import Testing
         #expect(throws: JournalError.restrictionWithoutReason) {
             try director.restrict(number, to: ["Орынбасар"], reason: "  ", now: fixedNow)
         }
-        #expect(throws: JournalError.notAllowed(member: "Орынбасар", action: "restrict")) {
+        #expect(throws: JournalError.notAllowed(member: "Орынбасар", action: .restrict)) {
             try deputy.restrict(number, to: [], reason: "r", now: fixedNow)
         }
     }
@@ -105,7 +105,7 @@ import Testing
         #expect(throws: JournalError.noKeyForEntry(other)) { try specialist.showEntry(other, now: fixedNow) }
 
         try director.restrict(other, to: [leadName], reason: "по просьбе семьи", now: fixedNow)
-        #expect(throws: JournalError.notAllowed(member: "Психолог", action: "read restricted entry \(other)")) {
+        #expect(throws: JournalError.notAllowed(member: "Психолог", action: .readRestrictedEntry(other))) {
             try fixture.session.assign(other, to: "Психолог", now: fixedNow)
         }
     }
@@ -177,7 +177,7 @@ import Testing
         #expect(throws: JournalError.cannotRemove(leadName)) {
             try fixture.session.removeMember(leadName, now: fixedNow)
         }
-        #expect(throws: JournalError.notAllowed(member: "Директор", action: "remove members")) {
+        #expect(throws: JournalError.notAllowed(member: "Директор", action: .removeMembers)) {
             try director.removeMember("Орынбасар", now: fixedNow)
         }
         #expect(throws: JournalError.unknownMember("Никто")) {

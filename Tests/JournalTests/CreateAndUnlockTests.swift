@@ -149,13 +149,13 @@ import Testing
         try fixture.addMember("Дина Психолог", role: .specialist, passphrase: "TEST ONLY specialist passphrase")
         let session = try fixture.journal.unlock(
             member: "Дина Психолог", passphrase: Passphrase("TEST ONLY specialist passphrase"), now: fixedNow)
-        #expect(throws: JournalError.notAllowed(member: "Дина Психолог", action: "inbox")) {
+        #expect(throws: JournalError.notAllowed(member: "Дина Психолог", action: .inbox)) {
             try session.inbox(now: fixedNow)
         }
-        #expect(throws: JournalError.notAllowed(member: "Дина Психолог", action: "pull")) {
+        #expect(throws: JournalError.notAllowed(member: "Дина Психолог", action: .pull)) {
             try session.importEnvelopes([], now: fixedNow)
         }
-        #expect(throws: JournalError.notAllowed(member: "Дина Психолог", action: "register")) {
+        #expect(throws: JournalError.notAllowed(member: "Дина Психолог", action: .register)) {
             try session.register(report: nil, phoneCall("Звонок от родителя"), now: fixedNow)
         }
     }

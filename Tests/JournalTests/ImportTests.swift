@@ -142,7 +142,7 @@ func reportCount(_ fixture: JournalFixture) throws -> Int {
             member: "Ерлан Директор", passphrase: Passphrase("TEST ONLY director passphrase"), now: fixedNow)
         let spool = try fixture.spool()
         try await fixture.submit(sampleReports(2), to: spool)
-        #expect(throws: JournalError.notAllowed(member: "Ерлан Директор", action: "pull")) {
+        #expect(throws: JournalError.notAllowed(member: "Ерлан Директор", action: .pull)) {
             try director.pull(spool: spool, now: { fixedNow })
         }
         // Nothing collected means nothing acknowledged.

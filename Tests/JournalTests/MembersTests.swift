@@ -26,7 +26,7 @@ import Testing
         #expect(try director.showEntry(number, now: fixedNow).fields[.words] == "Мне угрожают")
         let later = try fixture.registerReport(report("Новое после директора", hour: "2026-11-22T05:00:00Z"))
         #expect(try director.showEntry(later.record.number, now: fixedNow).fields[.words] == "Новое после директора")
-        #expect(throws: JournalError.notAllowed(member: "Директор", action: "inbox")) {
+        #expect(throws: JournalError.notAllowed(member: "Директор", action: .inbox)) {
             try director.inbox(now: fixedNow)
         }
     }
@@ -44,7 +44,7 @@ import Testing
     @Test func anAuditorHoldsNoKeyToAnyEntryAndCannotAssess() throws {
         let auditor = try add("Аудитор", .auditor)
         #expect(throws: JournalError.noKeyForEntry(number)) { try auditor.showEntry(number, now: fixedNow) }
-        #expect(throws: JournalError.notAllowed(member: "Аудитор", action: "assess")) {
+        #expect(throws: JournalError.notAllowed(member: "Аудитор", action: .assess)) {
             try auditor.assess(
                 number, answers: ProtocolAnswers(), decision: AssessmentDecision(level: .low, outcome: .none),
                 now: fixedNow)
@@ -60,7 +60,7 @@ import Testing
 
     @Test func onlyTheLeadAddsMembersAndNamesAreUnique() throws {
         let deputy = try add("Орынбасар", .deputy)
-        #expect(throws: JournalError.notAllowed(member: "Орынбасар", action: "add members")) {
+        #expect(throws: JournalError.notAllowed(member: "Орынбасар", action: .addMembers)) {
             try deputy.addMember(
                 name: "X", role: .auditor, passphrase: Passphrase("another long passphrase"),
                 kdf: .testOnlyInteractive, now: fixedNow)

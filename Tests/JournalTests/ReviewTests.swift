@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func onlyTheDirectorSignsOff() throws {
-        #expect(throws: JournalError.notAllowed(member: leadName, action: "sign off")) {
+        #expect(throws: JournalError.notAllowed(member: leadName, action: .signOff)) {
             try fixture.session.signOff(first, now: fixedNow)
         }
     }
@@ -83,7 +83,7 @@ import Testing
         let auditor = try fixture.journal.unlock(
             member: "Аудитор", passphrase: Passphrase("Аудитор's own passphrase"), now: fixedNow)
         #expect(throws: JournalError.noKeyForEntry(first)) { try auditor.comments(of: first, now: fixedNow) }
-        #expect(throws: JournalError.notAllowed(member: "Аудитор", action: "comment")) {
+        #expect(throws: JournalError.notAllowed(member: "Аудитор", action: .comment)) {
             try auditor.comment(first, text: "x", now: fixedNow)
         }
     }

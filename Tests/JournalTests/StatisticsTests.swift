@@ -212,7 +212,7 @@ import Testing
             StatsPeriod(year: year, span: .quarter(1)), school: "S", threshold: 0, now: fixedNow)
         #expect(export.body.signerRole == "auditor")
         #expect(export.shown[.incidents]?.total == .value(1))
-        #expect(throws: JournalError.notAllowed(member: "Аудитор", action: "update entries")) {
+        #expect(throws: JournalError.notAllowed(member: "Аудитор", action: .updateEntries)) {
             try auditor.recordStudent("1", role: .victim, code: nil, facts: [], now: fixedNow)
         }
     }

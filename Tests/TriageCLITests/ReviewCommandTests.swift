@@ -46,4 +46,15 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.contains("sign off"))
     }
+
+    @Test(arguments: [("kk", "жазбаны бекіту"), ("ru", "утверждение записей")])
+    func aRefusalSaysWhatWasRefusedInTheSessionsLanguage(lang: String, words: String) throws {
+        let result = try journal.run(["review", "sign", "1"], lang: lang)
+        #expect(result.status == 1)
+        #expect(
+            result.stderr
+                == (try expectedError(
+                    lang, "error.not_allowed", hint: "hint.not_allowed", ["name": "lead", "action": words])))
+        #expect(!result.stderr.contains("sign"), "no English verb in the sentence")
+    }
 }

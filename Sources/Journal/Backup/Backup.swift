@@ -33,7 +33,7 @@ extension JournalSession {
     public func backup(to path: String, passphrase: Passphrase, kdf: KDFParameters = .moderate, now: Date) throws
         -> BackupHeader
     {
-        guard member.role.readsAllEntries else { throw JournalError.notAllowed(member: member.name, action: "backup") }
+        guard member.role.readsAllEntries else { throw JournalError.notAllowed(member: member.name, action: .backup) }
         if FileManager.default.fileExists(atPath: path) { throw JournalError.backup(.exists(path: path)) }
         let snapshot = journal.directory.appendingPathComponent(".backup-\(UUID().uuidString).sqlite").path
         defer { Self.erase(snapshot) }

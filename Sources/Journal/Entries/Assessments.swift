@@ -92,7 +92,7 @@ extension JournalSession {
         _ number: String, answers: ProtocolAnswers, decision: AssessmentDecision, now: Date
     ) throws -> Assessment {
         guard member.role.triages || member.role == .specialist else {
-            throw JournalError.notAllowed(member: member.name, action: "assess")
+            throw JournalError.notAllowed(member: member.name, action: .assess)
         }
         let entry = try findEntry(number, now: now)
         let proposal = RiskRules.propose(answers, RiskContext(entry))

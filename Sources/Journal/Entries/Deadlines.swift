@@ -108,7 +108,7 @@ extension JournalSession {
     /// entry). Recording again replaces the current state; the earlier rows stay.
     public func record(_ step: EntryStep, of number: String, notApplicable reason: String? = nil, now: Date) throws {
         guard member.role.triages || member.role == .specialist else {
-            throw JournalError.notAllowed(member: member.name, action: "record a step")
+            throw JournalError.notAllowed(member: member.name, action: .recordStep)
         }
         let entry = try findEntry(number, now: now)
         let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines)

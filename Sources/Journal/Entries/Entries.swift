@@ -100,7 +100,7 @@ extension JournalSession {
     /// Registers a collected report (or, with `report` nil, one that came another way) as a new
     /// entry with the next number of the academic year. Returns the entry.
     public func register(report prefix: String?, _ registration: Registration, now: Date) throws -> EntryDetail {
-        guard member.role.triages else { throw JournalError.notAllowed(member: member.name, action: "register") }
+        guard member.role.triages else { throw JournalError.notAllowed(member: member.name, action: .register) }
         // What the lead records counts as much as what the reporter answered: an entry marked
         // "in danger" or "sexual" must be urgent even when the form did not say so.
         var reasons: Set<UrgencyReason> = []
@@ -137,7 +137,7 @@ extension JournalSession {
                     throw JournalError.unknownMember(name)
                 }
                 guard found.role != .auditor else {
-                    throw JournalError.notAllowed(member: found.name, action: "read entries")
+                    throw JournalError.notAllowed(member: found.name, action: .readEntries)
                 }
                 if !readers.contains(where: { $0.id == found.id }) { readers.append(found) }
             }

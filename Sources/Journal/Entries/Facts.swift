@@ -36,7 +36,7 @@ extension JournalSession {
                 db, sql: "SELECT COUNT(*) FROM member_secret WHERE name = ?", arguments: [Self.personKeyName])
         }
         // Someone else made it already, but not for this member.
-        guard anyone == 0 else { throw JournalError.notAllowed(member: member.name, action: "use student codes") }
+        guard anyone == 0 else { throw JournalError.notAllowed(member: member.name, action: .useStudentCodes) }
         let key = randomSecretKey()
         let holders = try journal.members().filter { $0.role.triages || $0.role == .director }
         try writer.write { db in
@@ -65,7 +65,7 @@ extension JournalSession {
     public func recordStudent(
         _ number: String, role: StudentRole, code: String?, facts: Set<StudentFact>, now: Date
     ) throws {
-        guard recordsFacts else { throw JournalError.notAllowed(member: member.name, action: "update entries") }
+        guard recordsFacts else { throw JournalError.notAllowed(member: member.name, action: .updateEntries) }
         let entry = try findEntry(number, now: now)
         _ = try entryDataKey(entry)  // Only a member who holds the entry works on it.
         let code = code?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -106,7 +106,7 @@ extension JournalSession {
 
     /// Records how many staff members were dismissed for cruelty to students in this case.
     public func setStaffDismissed(_ number: String, count: Int, now: Date) throws {
-        guard recordsFacts else { throw JournalError.notAllowed(member: member.name, action: "update entries") }
+        guard recordsFacts else { throw JournalError.notAllowed(member: member.name, action: .updateEntries) }
         let entry = try findEntry(number, now: now)
         _ = try entryDataKey(entry)
         try writer.write { db in

@@ -97,7 +97,7 @@ extension JournalSession {
 
     private func addPlanItem(kind: String, content: Data, to number: String, now: Date) throws {
         guard member.role.triages || member.role == .specialist else {
-            throw JournalError.notAllowed(member: member.name, action: "plan")
+            throw JournalError.notAllowed(member: member.name, action: .plan)
         }
         let entry = try findEntry(number, now: now)
         let key = try entryDataKey(entry)

@@ -121,7 +121,7 @@ extension JournalSession {
     /// The director signs the entry off as it stands now.
     @discardableResult
     public func signOff(_ number: String, now: Date) throws -> SignOffStatus {
-        guard member.role.signsOff else { throw JournalError.notAllowed(member: member.name, action: "sign off") }
+        guard member.role.signsOff else { throw JournalError.notAllowed(member: member.name, action: .signOff) }
         let entry = try findEntry(number, now: now)
         _ = try entryDataKey(entry)  // Only what the director can read is signed.
         let stamp = JournalClock.stamp(now)
@@ -176,7 +176,7 @@ extension JournalSession {
     public func comment(_ number: String, text: String, now: Date) throws {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw JournalError.emptyComment }
-        guard member.role != .auditor else { throw JournalError.notAllowed(member: member.name, action: "comment") }
+        guard member.role != .auditor else { throw JournalError.notAllowed(member: member.name, action: .comment) }
         let entry = try findEntry(number, now: now)
         let key = try entryDataKey(entry)
         let stamp = JournalClock.stamp(now)

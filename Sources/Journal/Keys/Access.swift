@@ -94,7 +94,7 @@ extension JournalSession {
     /// key they never held. The reason is sealed with the entry. The lead or the director may restrict.
     @discardableResult
     public func restrict(_ number: String, to names: [String], reason: String, now: Date) throws -> [String] {
-        guard member.role.restricts else { throw JournalError.notAllowed(member: member.name, action: "restrict") }
+        guard member.role.restricts else { throw JournalError.notAllowed(member: member.name, action: .restrict) }
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw JournalError.restrictionWithoutReason }
         let entry = try findEntry(number, now: now)
@@ -104,7 +104,7 @@ extension JournalSession {
         for name in names {
             guard let found = everyone.first(where: { $0.name == name }) else { throw JournalError.unknownMember(name) }
             guard found.role != .auditor else {
-                throw JournalError.notAllowed(member: found.name, action: "read entries")
+                throw JournalError.notAllowed(member: found.name, action: .readEntries)
             }
             if !readers.contains(where: { $0.id == found.id }) { readers.append(found) }
         }
@@ -142,19 +142,19 @@ extension JournalSession {
     /// entry is shared only with members on its access list.
     public func assign(_ number: String, to name: String, now: Date) throws {
         guard member.role.triages || member.role == .director else {
-            throw JournalError.notAllowed(member: member.name, action: "assign")
+            throw JournalError.notAllowed(member: member.name, action: .assign)
         }
         let entry = try findEntry(number, now: now)
         guard let assignee = try journal.members().first(where: { $0.name == name }) else {
             throw JournalError.unknownMember(name)
         }
         guard assignee.role != .auditor else {
-            throw JournalError.notAllowed(member: assignee.name, action: "read entries")
+            throw JournalError.notAllowed(member: assignee.name, action: .readEntries)
         }
         let key = try entryDataKey(entry)
         try writer.write { db in
             if let allowed = try Self.access(db, entryID: entry.id!), !allowed.contains(name) {
-                throw JournalError.notAllowed(member: name, action: "read restricted entry \(entry.number)")
+                throw JournalError.notAllowed(member: name, action: .readRestrictedEntry(entry.number))
             }
             try EntryKey(
                 entryID: entry.id!, memberID: assignee.id!,

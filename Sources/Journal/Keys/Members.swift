@@ -11,7 +11,7 @@ extension JournalSession {
     public func addMember(
         name: String, role: MemberRole, passphrase: Passphrase, kdf: KDFParameters = .moderate, now: Date
     ) throws -> Member {
-        guard member.role == .lead else { throw JournalError.notAllowed(member: member.name, action: "add members") }
+        guard member.role == .lead else { throw JournalError.notAllowed(member: member.name, action: .addMembers) }
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else { throw JournalError.unknownMember(name) }
         if try journal.members().contains(where: { $0.name == name }) { throw JournalError.memberExists(name) }
@@ -20,7 +20,7 @@ extension JournalSession {
         var secrets: [(Journal.SecretName?, [UInt8])] = []
         if role.triages {
             guard let serviceKey, let inboxKey, let collectorSeed else {
-                throw JournalError.notAllowed(member: member.name, action: "add members")
+                throw JournalError.notAllowed(member: member.name, action: .addMembers)
             }
             secrets = [
                 (.serviceKey, serviceKey.sealSecret(to: keys.boxPublicKey)),
@@ -100,7 +100,7 @@ extension JournalSession {
     /// cannot be removed. What the member already read cannot be taken back.
     public func removeMember(_ name: String, now: Date) throws -> MemberRemoval {
         guard member.role == .lead else {
-            throw JournalError.notAllowed(member: member.name, action: "remove members")
+            throw JournalError.notAllowed(member: member.name, action: .removeMembers)
         }
         let everyone = try journal.members()
         guard let target = everyone.first(where: { $0.name == name }) else { throw JournalError.unknownMember(name) }
@@ -139,7 +139,7 @@ extension JournalSession {
         var rotation: Rotation?
         if target.role.triages {
             guard serviceKey != nil, inboxKey != nil else {
-                throw JournalError.notAllowed(member: member.name, action: "remove members")
+                throw JournalError.notAllowed(member: member.name, action: .removeMembers)
             }
             let seed = randomSecretKey()
             rotation = Rotation(

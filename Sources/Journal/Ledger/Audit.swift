@@ -15,7 +15,7 @@ extension JournalSession {
     /// The event log as people read it, oldest first, optionally only one member's or one entry's. Reading it is
     /// itself logged. The lead, the director and the auditor may read it.
     public func audit(member name: String? = nil, entry number: String? = nil, now: Date) throws -> [AuditEvent] {
-        guard member.role.audits else { throw JournalError.notAllowed(member: member.name, action: "audit") }
+        guard member.role.audits else { throw JournalError.notAllowed(member: member.name, action: .audit) }
         let entryNumber = try number.map { try findEntry($0, now: now).number }
         let members = try writer.read { db in try Member.fetchAll(db) }
         if let name, !members.contains(where: { $0.name == name }) { throw JournalError.unknownMember(name) }

@@ -19,7 +19,7 @@ public enum JournalError: Error, Equatable, Sendable {
     /// The passphrase does not unlock the member's keys.
     case wrongPassphrase(member: String)
     /// The member's role may not do this.
-    case notAllowed(member: String, action: String)
+    case notAllowed(member: String, action: MemberAction)
     /// No report has an ID starting with this.
     case unknownReport(String)
     /// Several reports have IDs starting with this.
@@ -108,6 +108,56 @@ extension JournalError {
         case .SQLITE_IOERR where database.extendedResultCode == .SQLITE_IOERR_WRITE:
             return .storage(.unwritable(reason: database.message ?? "write error"))
         default: return .storage(.other(reason: database.message ?? "\(database.resultCode)"))
+        }
+    }
+}
+
+/// What a member's role may not do: a type, so that each language says it in its own words (issue 14: English
+/// verbs used to land in Kazakh and Russian sentences).
+public enum MemberAction: Equatable, Sendable {
+    case addMembers
+    case assess
+    case assign
+    case audit
+    case backup
+    case comment
+    case plan
+    case pull
+    case inbox
+    case show
+    case readEntries
+    case recordStep
+    case register
+    case removeMembers
+    case restrict
+    case signOff
+    case updateEntries
+    case useStudentCodes
+    /// Reading an entry restricted to other members.
+    case readRestrictedEntry(String)
+
+    /// The message key of its words (`action.<key>`).
+    public var key: String {
+        switch self {
+        case .addMembers: "addMembers"
+        case .assess: "assess"
+        case .assign: "assign"
+        case .audit: "audit"
+        case .backup: "backup"
+        case .comment: "comment"
+        case .plan: "plan"
+        case .pull: "pull"
+        case .inbox: "inbox"
+        case .show: "show"
+        case .readEntries: "readEntries"
+        case .recordStep: "recordStep"
+        case .register: "register"
+        case .removeMembers: "removeMembers"
+        case .restrict: "restrict"
+        case .signOff: "signOff"
+        case .updateEntries: "updateEntries"
+        case .useStudentCodes: "useStudentCodes"
+        case .readRestrictedEntry: "readRestrictedEntry"
         }
     }
 }

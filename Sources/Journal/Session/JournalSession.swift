@@ -41,7 +41,7 @@ public final class JournalSession {
 
     var writer: any DatabaseWriter { journal.database.writer }
 
-    private func requireTriage(_ action: String) throws -> (SealingKeyPair, SecureBytes) {
+    private func requireTriage(_ action: MemberAction) throws -> (SealingKeyPair, SecureBytes) {
         guard let serviceKey, let inboxKey else { throw JournalError.notAllowed(member: member.name, action: action) }
         return (serviceKey, inboxKey)
     }
@@ -77,7 +77,7 @@ public final class JournalSession {
     /// Opens and stores a batch of envelopes in one durable transaction. Envelopes already in
     /// the journal are skipped; ones that do not open are kept, marked unreadable with the reason.
     public func importEnvelopes(_ batch: [SpoolEntry], now: Date) throws -> ImportSummary {
-        let (serviceKey, inboxKey) = try requireTriage("pull")
+        let (serviceKey, inboxKey) = try requireTriage(.pull)
         let serviceKeys = [serviceKey] + previousServiceKeys
         var summary = ImportSummary()
         let ids = batch.map(\.id)
@@ -201,7 +201,7 @@ public final class JournalSession {
     public func authorize(
         method: String, path: String, body: [UInt8], challenge: String, now: Date
     ) throws -> CollectorAuthorization {
-        guard let collectorKey else { throw JournalError.notAllowed(member: member.name, action: "pull") }
+        guard let collectorKey else { throw JournalError.notAllowed(member: member.name, action: .pull) }
         let timestamp = Int64(now.timeIntervalSince1970)
         let nonce = CollectorAuthorization.newNonce()
         let message = CollectorAuthorization.message(
@@ -226,7 +226,7 @@ public final class JournalSession {
     public func inboxLines(now: Date, includeUnreadable: Bool = true, records: [CollectedReport]? = nil) throws
         -> [InboxLine]
     {
-        let (_, inboxKey) = try requireTriage("inbox")
+        let (_, inboxKey) = try requireTriage(.inbox)
         let records = try records ?? journal.inboxRecords(includeUnreadable: includeUnreadable)
         var lines: [InboxLine] = []
         lines.reserveCapacity(records.count)
@@ -258,7 +258,7 @@ public final class JournalSession {
 
     /// Reports received and not yet registered (and unreadable ones): urgent first, then oldest.
     public func inbox(now: Date, includeUnreadable: Bool = true) throws -> [InboxItem] {
-        let (_, inboxKey) = try requireTriage("inbox")
+        let (_, inboxKey) = try requireTriage(.inbox)
         let records = try journal.inboxRecords(includeUnreadable: includeUnreadable)
         // Decrypting and decoding dominate a long inbox: spread them over the cores, each worker writing
         // only its own slots.
@@ -365,7 +365,7 @@ public final class JournalSession {
 
     /// One report as the reporter wrote it; the view is logged.
     public func show(report prefix: String, now: Date) throws -> InboxItem {
-        let (_, inboxKey) = try requireTriage("show")
+        let (_, inboxKey) = try requireTriage(.show)
         let record = try findReport(prefix)
         if let entryID = record.entryID {
             let number = try writer.read { db in

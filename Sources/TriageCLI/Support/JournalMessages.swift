@@ -7,6 +7,12 @@ import Spool
 
 /// Localised words for journal errors.
 enum JournalMessages {
+    /// What a role may not do, in the session's language.
+    static func words(_ action: MemberAction, _ m: Messages) -> String {
+        if case .readRestrictedEntry(let number) = action { return m("action.readRestrictedEntry", ["number": number]) }
+        return m("action.\(action.key)")
+    }
+
     static func cliError(_ error: JournalError, messages m: Messages) -> CLIError {
         switch error {
         case .noJournal(let path): CLIError(m("error.no_journal", ["path": path]), hint: m("hint.no_journal"))
@@ -23,7 +29,8 @@ enum JournalMessages {
         case .wrongPassphrase(let name):
             CLIError(m("error.wrong_member_passphrase", ["name": name]), hint: m("hint.wrong_passphrase"))
         case .notAllowed(let name, let action):
-            CLIError(m("error.not_allowed", ["name": name, "action": action]), hint: m("hint.not_allowed"))
+            CLIError(
+                m("error.not_allowed", ["name": name, "action": words(action, m)]), hint: m("hint.not_allowed"))
         case .unknownReport(let id): CLIError(m("error.unknown_report", ["id": id]), hint: m("hint.unknown_report"))
         case .ambiguousReport(let id, let count):
             CLIError(m("error.ambiguous_report", ["id": id, "count": "\(count)"]), hint: m("hint.ambiguous_report"))
