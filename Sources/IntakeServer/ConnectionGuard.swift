@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
 import Synchronization
 
 /// Every open connection and what it is doing, so that connections that only hold the intake up cannot keep a
@@ -84,6 +86,11 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { registry.opened(context.channel) }
+        // Before the conversion to HTTP types, which drops the version: an HTTP/1.0 request is closed after its
+        // answer unless it asked for keep-alive.
+        if let codec = try? context.pipeline.syncOperations.handler(type: HTTP1ToHTTPServerCodec.self) {
+            try? context.pipeline.syncOperations.addHandler(HTTP10CloseHandler(), position: .before(codec))
+        }
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -151,4 +158,23 @@ public func raiseOpenFileLimit() -> Int {
         if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
     }
     return Int(clamping: limit.rlim_cur)
+}
+
+/// Closes an HTTP/1.0 connection after its answer unless the request asked for keep-alive (RFC 9112 §9.3): text
+/// browsers such as lynx and w3m send HTTP/1.0 and wait for the close, so without this every page took the idle
+/// timeout (30 s) to arrive (issue 16). It marks such a request `Connection: close`, which the server honours.
+final class HTTP10CloseHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(var head) = unwrapInboundIn(data), head.version.major == 1, head.version.minor == 0,
+            !head.isKeepAlive
+        else {
+            context.fireChannelRead(data)
+            return
+        }
+        head.headers.replaceOrAdd(name: "Connection", value: "close")
+        context.fireChannelRead(wrapInboundOut(.head(head)))
+    }
 }
