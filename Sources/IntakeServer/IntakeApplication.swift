@@ -21,6 +21,8 @@ public struct IntakeServices: Sendable {
     let refusals: FloodControl
     /// How long a store takes lately: what a honeypot catch waits.
     let storeTimer = StoreTimer()
+    /// The form's one-time values that came with a stored report.
+    let onceTokens = OnceTokens()
     /// What signed collection requests must cover: new with every start of the process.
     let challenges = CollectorChallenges()
     let now: @Sendable () -> Date

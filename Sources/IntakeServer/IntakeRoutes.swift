@@ -16,7 +16,7 @@ struct IntakeRoutes: Sendable {
     }
 
     func form(_ request: Request) -> Response {
-        HTMLResponse.page(pages.form(language(of: request)))
+        HTMLResponse.page(pages.form(language(of: request), once: OnceTokens.make()))
     }
 
     /// Reads the body up to the limit: a declared length over it is refused before reading.
@@ -107,6 +107,10 @@ struct IntakeRoutes: Sendable {
         } catch {
             return refuse(page(400, .badRequest))
         }
+        // The form's one-time value: the same filled form sent again stores nothing new (issue 16).
+        let once = fields.last(where: { $0.name == "once" }).map(\.value).flatMap {
+            OnceTokens.isToken($0) ? $0 : nil
+        }
         let validated = submission.validate(language: language, receivedHour: Report.hour(of: services.now()))
         // A person never fills the hidden field. A bot that does is told "received" and nothing is stored, so it
         // learns nothing from the answer; it spends the refusals' bound, not the reports' budget.
@@ -119,11 +123,17 @@ struct IntakeRoutes: Sendable {
         case .failure(let failure):
             return refuse(
                 HTMLResponse.page(
-                    pages.form(language, submission: submission, failure: failure), status: .badRequest))
+                    pages.form(language, submission: submission, failure: failure, once: once ?? OnceTokens.make()),
+                    status: .badRequest))
         case .success(let report):
+            if let once, let inDanger = services.onceTokens.stored(once) {
+                // Sent again (a reload of the confirmation): already stored, the same confirmation.
+                return HTMLResponse.page(pages.received(language, inDanger: inDanger))
+            }
             // Only what would be stored spends the budget that protects storage.
             guard services.flood.admit(client: context.clientTag) == .allow else { return page(429, .tooManyRequests) }
             guard await store(report, context: context) else { return page(503, .serviceUnavailable) }
+            if let once { services.onceTokens.remember(once, inDanger: report.inDanger) }
             return HTMLResponse.page(pages.received(language, inDanger: report.inDanger))
         }
     }
@@ -193,7 +203,7 @@ struct IntakeRoutes: Sendable {
         }
     }
 
-    static let textFields: Set<String> = ["class", "text", "names", "contact", "lang", "website"]
+    static let textFields: Set<String> = ["class", "text", "names", "contact", "lang", "website", "once"]
 
     static func submission(from fields: [(name: String, value: String)]) throws(FormDecodingError)
         -> ReportSubmission

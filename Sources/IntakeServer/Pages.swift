@@ -96,16 +96,29 @@ public struct Pages: Sendable {
         }
     }
 
-    /// The form, empty or filled with what was submitted and the problems found.
-    public func form(_ language: Language, submission: ReportSubmission = .init(), failure: ValidationFailure? = nil)
-        -> String
-    {
-        if submission == .init(), failure == nil, let page = rendered[.form(language)] { return page }
-        return renderForm(language, submission: submission, failure: failure)
+    /// What stands in the rendered empty form where each view's one-time value goes: as long as a value, so that
+    /// putting one in changes no size.
+    public static let oncePlaceholder = String(repeating: "0", count: 32)
+
+    /// The form, empty or filled with what was submitted and the problems found, carrying `once` (see
+    /// `OnceTokens`).
+    public func form(
+        _ language: Language, submission: ReportSubmission = .init(), failure: ValidationFailure? = nil,
+        once: String = Pages.oncePlaceholder
+    ) -> String {
+        if submission == .init(), failure == nil, let page = rendered[.form(language)] {
+            return once == Self.oncePlaceholder
+                ? page : page.replacingOccurrences(of: "value=\"\(Self.oncePlaceholder)\"", with: "value=\"\(once)\"")
+        }
+        return renderForm(language, submission: submission, failure: failure, once: once)
     }
 
-    private func renderForm(_ language: Language, submission: ReportSubmission, failure: ValidationFailure?) -> String {
+    private func renderForm(
+        _ language: Language, submission: ReportSubmission, failure: ValidationFailure?,
+        once: String = Pages.oncePlaceholder
+    ) -> String {
         var context = common(language)
+        context["once"] = once
         func options<T: RawRepresentable<String> & CaseIterable>(
             _ type: T.Type, _ prefix: String, _ chosen: [String]
         ) -> [[String: Any]] {

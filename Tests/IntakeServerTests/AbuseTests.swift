@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import IntakeServer
 import ReportFormat
+import Synchronization
 import TestSupport
 import Testing
 
@@ -375,5 +376,64 @@ import Testing
         #expect(timer.typical > .milliseconds(110) && timer.typical <= .milliseconds(120))
         for _ in 0..<40 { timer.record(.seconds(30)) }
         #expect(timer.typical == .seconds(1), "a stalled disk does not make a honeypot hold a connection long")
+    }
+}
+
+/// Sending the same filled form again — reloading the confirmation, a double tap — stores nothing new and gets the
+/// same confirmation (issue 16).
+@Suite struct SameFormTwice {
+    static func once(in page: String) throws -> String {
+        try #require(page.firstMatch(of: #/name="once" value="([0-9a-f]{32})"/#).map { String($0.1) })
+    }
+
+    @Test func aReloadOfTheConfirmationStoresNothingNewAndSaysTheSame() async throws {
+        let intake = try await Intake.make()
+        let (first, again, other, tokens) = try await intake.test { client in
+            let form = try await client.get("/?lang=kk").text
+            let token = try Self.once(in: form)
+            let second = try Self.once(in: try await client.get("/?lang=kk").text)
+            var fields = Sample.kk.fields
+            fields.set("danger", "yes")
+            fields.set("once", token)
+            let first = try await client.postForm(fields)
+            let again = try await client.postForm(fields)
+            fields.set("once", second)
+            let other = try await client.postForm(fields)
+            return (first, again, other, [token, second])
+        }
+        #expect(tokens[0] != tokens[1], "each view of the form has its own value")
+        #expect(first.status == .ok && again.status == .ok && other.status == .ok)
+        #expect(again.text == first.text, "the same confirmation, danger answer included")
+        #expect(first.text.contains(try WebText.html("received_title", .kk)))
+        #expect(try intake.spool.count() == 2, "the form sent twice is one report; another view is another")
+    }
+
+    @Test func aFormShownAgainAfterAMistakeKeepsItsValueAndTwoValuesAreRefused() async throws {
+        let intake = try await Intake.make()
+        let (refused, twice) = try await intake.test { client in
+            let token = try Self.once(in: try await client.get("/?lang=ru").text)
+            let refused = try await client.postForm(["lang": "ru", "once": token])
+            var fields = Sample.ru.fields
+            fields.set("once", token)
+            fields.append("once", OnceTokens.make())
+            let twice = try await client.postForm(fields)
+            return ((refused.status, try Self.once(in: refused.text) == token), twice.status)
+        }
+        #expect(refused.0 == .badRequest)
+        #expect(refused.1, "the corrected form is sent with the same value")
+        #expect(twice == .badRequest, "a value given twice is refused, as any repeated field")
+        #expect(try intake.spool.count() == 0)
+    }
+
+    @Test func theValuesAreForgottenAfterADay() {
+        let clock = Mutex(Date(timeIntervalSince1970: 1_795_000_000))
+        let tokens = OnceTokens(now: { clock.withLock { $0 } })
+        let token = OnceTokens.make()
+        tokens.remember(token, inDanger: true)
+        clock.withLock { $0 += 12 * 3600 }
+        #expect(tokens.stored(token) == true, "kept into the next half-day")
+        clock.withLock { $0 += 24 * 3600 }
+        #expect(tokens.stored(token) == nil, "forgotten after that")
+        #expect(OnceTokens.isToken(token) && !OnceTokens.isToken("ONCE") && !OnceTokens.isToken(token.uppercased()))
     }
 }
