@@ -203,6 +203,7 @@ struct IntakeRoutes: Sendable {
         }
     }
 
+    static let choiceFields: Set<String> = ["reporter", "what", "where", "when", "danger"]
     static let textFields: Set<String> = ["class", "text", "names", "contact", "lang", "website", "once"]
 
     static func submission(from fields: [(name: String, value: String)]) throws(FormDecodingError)
@@ -214,6 +215,8 @@ struct IntakeRoutes: Sendable {
             if textFields.contains(name) {
                 guard seen.insert(name).inserted else { throw .repeatedField(name) }
             }
+            // An empty choice is the "not chosen yet" button a text browser checks for the child: no answer.
+            if value.isEmpty, Self.choiceFields.contains(name) { continue }
             switch name {
             case "reporter": submission.reporter.append(value)
             case "what": submission.what.append(value)

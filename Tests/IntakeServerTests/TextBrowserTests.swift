@@ -1,4 +1,5 @@
 import Foundation
+import IntakeServer
 import TestSupport
 import Testing
 
@@ -29,6 +30,28 @@ import Testing
             #expect(result.stdout.contains("112"), "the page arrived: \(result.stdout.prefix(200))")
             // Held to the idle timeout it took 30 s; measured under 0.3 s (see the note of issue 16).
             #expect(elapsed < 10, "\(browser[0]) took \(elapsed) s")
+        }
+
+        @Test(.enabled(if: installed("lynx"), "lynx comes with .ci/setup test"))
+        func lynxChoosesNoAnswerForTheChild() async throws {
+            let intake = try await ChildIntake.start([])
+            defer { intake.stop() }
+            let dump = try ProgramRunner.run(
+                "/usr/bin/lynx", ["-dump", "-nolist", "http://127.0.0.1:\(intake.port)/?lang=en"],
+                environment: ["TERM": "dumb", "HOME": NSTemporaryDirectory()])
+            #expect(dump.status == 0)
+            // lynx checks the first button of every radio group: it is "not chosen yet", never an answer.
+            let checked = dump.stdout.split(separator: "\n").filter { $0.contains("(*)") }
+            #expect(checked.count == 4, "\(checked)")
+            #expect(checked.allSatisfy { $0.contains("not chosen yet") }, "\(checked)")
+            #expect(dump.stdout.contains("( ) I am a student, it is about me"))
+            // And sent as lynx sends it, the unanswered groups come back as questions, nothing stored.
+            let asLynx =
+                "lang=en&once=\(OnceTokens.make())&reporter=&what=bullying&where=&when=&danger=&text=help&website="
+            let answer = try await Wire.exchange(port: intake.port, Wire.form("/report?lang=en", asLynx))
+            #expect(answer.response?.status == 400)
+            #expect(answer.response?.text.contains("field-reporter") == true)
+            #expect(try intake.spool.count() == 0)
         }
 
         @Test func anHTTP10RequestIsClosedAfterItsAnswerUnlessItAskedForKeepAlive() async throws {
