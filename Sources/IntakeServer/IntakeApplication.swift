@@ -100,15 +100,9 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let services = try await IntakeServices(configuration: configuration, now: now)
     let router = buildRouter(services)
-    logger.info(
-        "senim-intake ready",
-        metadata: [
-            "listen": "\(configuration.host):\(configuration.port)",
-            "key_id": "\(services.sealer.recipient.keyID)",
-            "spool": "\(configuration.spoolPath)",
-            "collection": "\(services.collectorKey == nil ? "off (no collector key)" : "on")",
-            "max_connections": "\(connectionCap(configuration.maxConnections))",
-        ])
+    let keyID = services.sealer.recipient.keyID
+    let collection = services.collectorKey == nil ? "off (no collector key)" : "on"
+    let cap = connectionCap(configuration.maxConnections)
     // The handler puts the security headers on the bare 400 that Hummingbird writes itself when its parser rejects
     // a request; the idle timeout closes connections whose request never completes (slow headers, a lying length).
     // The guard gives each request a deadline from head to end of body, caps connections (shedding the one waiting
@@ -117,7 +111,7 @@ public func buildApplication(
         configuration.idleTimeoutSeconds > 0 ? TimeAmount.seconds(Int64(configuration.idleTimeoutSeconds)) : nil
     let requestTimeout =
         configuration.requestTimeoutSeconds > 0 ? TimeAmount.seconds(Int64(configuration.requestTimeoutSeconds)) : nil
-    let registry = ConnectionRegistry(maxConnections: connectionCap(configuration.maxConnections))
+    let registry = ConnectionRegistry(maxConnections: cap)
     let maxBodyBytes = configuration.maxBodyBytes
     return Application(
         router: router,
@@ -129,6 +123,18 @@ public func buildApplication(
                     SecurityHeadersHandler(),
                 ], idleTimeout: idleTimeout)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        // "Ready" only once the port is bound (issue 16: it was said before, and a busy port failed after it).
+        onServerRunning: { channel in
+            logger.info(
+                "senim-intake ready",
+                metadata: [
+                    "listen": "\(configuration.host):\(channel.localAddress?.port ?? configuration.port)",
+                    "key_id": "\(keyID)",
+                    "spool": "\(configuration.spoolPath)",
+                    "collection": "\(collection)",
+                    "max_connections": "\(cap)",
+                ])
+        },
         logger: logger)
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import IntakeServer
 import Logging
+import NIOCore
 
 /// `senim-intake`: serves the reporting form and seals every report on arrival.
 @main
@@ -158,6 +159,14 @@ struct SenimIntake: AsyncParsableCommand {
                 ))
             throw ExitCode(1)
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            FileHandle.standardError.write(
+                Data("senim-intake: error: port \(config.port) is in use on \(config.host)\n".utf8))
+            FileHandle.standardError.write(
+                Data("hint: stop the program using it, or choose another port with --port or SENIM_PORT\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }
