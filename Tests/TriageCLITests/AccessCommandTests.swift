@@ -92,4 +92,16 @@ import Testing
         #expect(assigned.stdout.contains("Psychologist now holds the key to entry 2026/27-001."))
         #expect(try run(as: "Psychologist", secret, ["journal", "show", "1"]).stdout.contains("Звонок мамы"))
     }
+
+    @Test(arguments: ["--from", "--spool"])
+    func aRoleThatMayNotCollectIsToldSoBeforeAnythingIsSent(source: String) throws {
+        let target = source == "--from" ? "http://127.0.0.1:9" : journal.folder.path("spool.sqlite")
+        let refused = try run(as: "Director", directorSecret, ["pull", source, target])
+        #expect(refused.status == 1)
+        #expect(
+            refused.stderr
+                == (try expectedError(
+                    "en", "error.not_allowed", hint: "hint.not_allowed",
+                    ["name": "Director", "action": "collect reports"])))
+    }
 }

@@ -37,6 +37,11 @@ struct PullCommand: AsyncParsableCommand {
     func run() async throws {
         let m = options.messages
         let session = try options.unlock()
+        // A role that may not collect is told so before anything is read or sent (issue 16: over HTTP it was a
+        // network error with a hint about the URL).
+        guard session.member.role.triages else {
+            throw JournalError.notAllowed(member: session.member.name, action: .pull)
+        }
         let progress = Progress(enabled: !json, messages: m)
         let summary: JournalSession.ImportSummary
         if let spool {
