@@ -43,8 +43,7 @@ final class CollectorChallenges: Sendable {
     }
 
     private func challenge(window: Int64) -> String {
-        Sodium.genericHash(Array(String(window).utf8), key: secret, length: 16)
-            .map { String(format: "%02x", $0) }.joined()
+        Data(Sodium.genericHash(Array(String(window).utf8), key: secret, length: 16)).hexString
     }
 }
 

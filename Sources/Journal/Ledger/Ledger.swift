@@ -143,6 +143,15 @@ enum Ledger {
         }
     }
 
+    /// Whether a row is what `recorded` fingerprinted: as it stands, or as the schema before a later migration saw
+    /// it (see `AddedColumn`).
+    private static func isAsRecorded(
+        _ ref: RowRef, row: some Sequence<(String, DatabaseValue)>, _ recorded: Data
+    ) -> Bool {
+        digest(table: ref.table, rowID: ref.rowID, row: row) == recorded
+            || matchesEarlierSchema(ref, row: row, recorded)
+    }
+
     /// A row's columns, in the table's order: what a fingerprint covers.
     typealias Columns = [(String, DatabaseValue)]
 
@@ -163,13 +172,7 @@ enum Ledger {
     static func checkRecorded(_ db: Database, _ ref: RowRef, before: Columns?) throws {
         let claim = try lastClaim(db, ref)
         if let before {
-            if let recorded = claim?.digest {
-                if digest(table: ref.table, rowID: ref.rowID, row: before) == recorded
-                    || matchesEarlierSchema(ref, row: before, recorded)
-                {
-                    return
-                }
-            }
+            if let recorded = claim?.digest, isAsRecorded(ref, row: before, recorded) { return }
         } else if claim?.digest == nil {
             return
         }
@@ -192,12 +195,7 @@ enum Ledger {
         while let row = try rows.next() {
             let ref = RowRef(table: table, rowID: row["rowid"])
             let claim = claims[ref.rowID]
-            if let recorded = claim?.digest,
-                digest(table: table, rowID: ref.rowID, row: row) == recorded
-                    || matchesEarlierSchema(ref, row: row, recorded)
-            {
-                continue
-            }
+            if let recorded = claim?.digest, isAsRecorded(ref, row: row, recorded) { continue }
             found[ref.rowID] = .some(claim?.event)
         }
         return found
