@@ -3,29 +3,6 @@ import GRDB
 import ReportFormat
 import SafetyKeys
 
-/// A step of the response to an entry that the lead records as done, or as not applicable with a reason.
-public enum EntryStep: String, Codable, CaseIterable, Sendable {
-    /// Primary information gathered: names, residence, nature of the situation (Order 398, item 12).
-    case primaryInformation = "primary-information"
-    /// The decision communicated to whoever sent the information (Order 398, item 20).
-    case decisionCommunicated = "decision-communicated"
-    /// Item 42, at high risk: the legal representatives informed.
-    case informRepresentatives = "inform-representatives"
-    /// Item 42, at high risk: the police notified.
-    case notifyPolice = "notify-police"
-    /// Item 42, at high risk: the child-rights bodies notified.
-    case notifyChildRights = "notify-child-rights"
-    /// Item 42, at high risk: medical organisations notified.
-    case notifyMedical = "notify-medical"
-    /// Item 42, at high risk: a safety plan written (at school and outside).
-    case safetyPlan = "safety-plan"
-
-    /// The immediate steps of item 42 that a high level starts.
-    public static let immediate: [EntryStep] = [
-        .informRepresentatives, .notifyPolice, .notifyChildRights, .notifyMedical, .safetyPlan,
-    ]
-}
-
 /// The recorded state of a step.
 public struct StepRecord: Sendable {
     public enum State: String, Codable, Sendable {
@@ -40,37 +17,6 @@ public struct StepRecord: Sendable {
     public let by: String
     /// ISO 8601 UTC.
     public let at: String
-}
-
-/// A clock of the regulations.
-public enum DeadlineKind: String, Codable, Sendable {
-    /// A received report is registered within 1 working day of receipt.
-    case registration
-    /// Primary information gathered within 2 working days of registration.
-    case primaryInformation = "primary-information"
-    /// The decision communicated within 1 working day of the (first) assessment.
-    case decisionCommunicated = "decision-communicated"
-    /// An immediate step of item 42, due the day the entry was first rated high.
-    case informRepresentatives = "inform-representatives"
-    case notifyPolice = "notify-police"
-    case notifyChildRights = "notify-child-rights"
-    case notifyMedical = "notify-medical"
-    case safetyPlan = "safety-plan"
-
-    init(_ step: EntryStep) { self = DeadlineKind(rawValue: step.rawValue)! }
-}
-
-/// One open clock: what must be done, for which report or entry, by the end of which day.
-public struct Deadline: Sendable {
-    public let kind: DeadlineKind
-    /// An entry number, or a report's short ID for `registration`.
-    public let subject: String
-    public let due: CalendarDay
-    /// Working days from today to `due`: negative when overdue, 0 when due today.
-    public let workingDaysLeft: Int
-    public let urgent: Bool
-
-    public var overdue: Bool { workingDaysLeft < 0 }
 }
 
 /// The stored row: append-only; the latest row of a step is its state.
@@ -183,26 +129,26 @@ extension Journal {
     }
 
     /// Every open clock of the journal: reports waiting to be registered, and each entry's steps not yet
-    /// recorded. Overdue first, then by due day. Reads no confidential field and needs no key, so a command can
+    /// recorded, as ``Clocks/open(today:calendar:waiting:entries:)`` works them out from the stored facts.
+    /// Overdue first, then by due day. Reads no confidential field and needs no key, so a command can
     /// work them out while the member's key is derived.
     public func deadlines(now: Date, timeZone: TimeZone) throws -> [Deadline] {
         let calendar = try workingCalendar(timeZone: timeZone)
-        let today = calendar.day(of: now)
-        struct EntryFacts {
-            let number: String
-            let registeredAt: String
-            let urgent: Bool
-            let riskLevel: String?
-            let firstAssessment: String?
-            let firstHigh: String?
-            let recorded: Set<String>
-        }
-        let (pending, entries) = try database.writer.read { db in
-            let pending = try Row.fetchAll(
+        func day(_ stamp: String) -> CalendarDay? { JournalClock.date(stamp).map { calendar.day(of: $0) } }
+        let (waiting, entries) = try database.writer.read { db in
+            let waiting = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT id, received_day, received_hour, urgent_reasons FROM report WHERE state = 'pending'
-                    """)
+                    """
+            ).map { row in
+                let id: Data = row["id"]
+                let hour: String? = row["received_hour"]
+                return Clocks.WaitingReport(
+                    subject: String(id.hexString.prefix(8)),
+                    received: hour.flatMap(day) ?? CalendarDay(row["received_day"] as String) ?? calendar.day(of: now),
+                    urgent: !((row["urgent_reasons"] as String?) ?? "").isEmpty)
+            }
             let entries = try Row.fetchAll(
                 db,
                 sql: """
@@ -214,55 +160,19 @@ extension Journal {
                     FROM entry e WHERE e.status != 'closed'
                     """
             ).map { row in
-                EntryFacts(
-                    number: row["number"], registeredAt: row["registered_at"],
-                    urgent: !((row["urgent_reasons"] as String?) ?? "").isEmpty, riskLevel: row["risk_level"],
-                    firstAssessment: row["first_assessment"], firstHigh: row["first_high"],
-                    recorded: Set(((row["steps"] as String?) ?? "").split(separator: ",").map(String.init)))
+                Clocks.OpenEntry(
+                    number: row["number"], registered: day(row["registered_at"]),
+                    urgent: !((row["urgent_reasons"] as String?) ?? "").isEmpty,
+                    level: (row["risk_level"] as String?).flatMap(RiskLevel.init(rawValue:)),
+                    firstAssessed: (row["first_assessment"] as String?).flatMap(day),
+                    firstRatedHigh: (row["first_high"] as String?).flatMap(day),
+                    recorded: Set(
+                        ((row["steps"] as String?) ?? "").split(separator: ",").compactMap {
+                            EntryStep(rawValue: String($0))
+                        }))
             }
-            return (pending, entries)
+            return (waiting, entries)
         }
-        func clock(_ kind: DeadlineKind, _ subject: String, _ due: CalendarDay, urgent: Bool) -> Deadline {
-            Deadline(
-                kind: kind, subject: subject, due: due, workingDaysLeft: calendar.workingDays(from: today, to: due),
-                urgent: urgent)
-        }
-        func day(_ stamp: String) -> CalendarDay? { JournalClock.date(stamp).map { calendar.day(of: $0) } }
-        var result: [Deadline] = []
-        for row in pending {
-            let id: Data = row["id"]
-            let hour: String? = row["received_hour"]
-            let received = hour.flatMap(day) ?? CalendarDay(row["received_day"] as String) ?? today
-            let urgent = !((row["urgent_reasons"] as String?) ?? "").isEmpty
-            result.append(
-                clock(
-                    .registration, String(id.hexString.prefix(8)), calendar.workingDay(1, after: received),
-                    urgent: urgent))
-        }
-        for entry in entries {
-            let high = entry.riskLevel == RiskLevel.high.rawValue
-            let urgent = entry.urgent || high
-            if !entry.recorded.contains(EntryStep.primaryInformation.rawValue), let registered = day(entry.registeredAt)
-            {
-                result.append(
-                    clock(
-                        .primaryInformation, entry.number, calendar.workingDay(2, after: registered), urgent: urgent))
-            }
-            if !entry.recorded.contains(EntryStep.decisionCommunicated.rawValue),
-                let assessed = entry.firstAssessment.flatMap(day)
-            {
-                result.append(
-                    clock(
-                        .decisionCommunicated, entry.number, calendar.workingDay(1, after: assessed), urgent: urgent))
-            }
-            if high, let rated = entry.firstHigh.flatMap(day) {
-                for step in EntryStep.immediate where !entry.recorded.contains(step.rawValue) {
-                    result.append(clock(DeadlineKind(step), entry.number, rated, urgent: true))
-                }
-            }
-        }
-        return result.sorted {
-            ($0.due, $0.urgent ? 0 : 1, $0.subject) < ($1.due, $1.urgent ? 0 : 1, $1.subject)
-        }
+        return Clocks.open(today: calendar.day(of: now), calendar: calendar, waiting: waiting, entries: entries)
     }
 }
