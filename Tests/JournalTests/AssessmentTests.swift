@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-import Journal
 import ReportFormat
 import Testing
+
+@testable import Journal
 
 @Suite struct AssessmentTests {
     let fixture: JournalFixture

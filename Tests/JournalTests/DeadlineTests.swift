@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-import Journal
 import ReportFormat
 import Testing
+
+@testable import Journal
 
 private func day(_ text: String) -> CalendarDay { CalendarDay(text)! }
 

@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
-import Journal
 import ReportFormat
 import SafetyKeys
 import Spool
 import TestSupport
 import Testing
+
+@testable import Journal
 
 /// A moment from an ISO 8601 UTC stamp.
 func date(_ stamp: String) -> Date {

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-import Journal
 import SafetyKeys
 import Testing
+
+@testable import Journal
 
 /// A row changed behind Senim's back stays visible to `journal verify` however Senim goes on working: no later
 /// event fingerprints and signs the changed row as if it were Senim's own (issue 13 §1). Each test changes a row

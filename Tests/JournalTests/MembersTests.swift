@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-import Journal
 import SafetyKeys
 import Testing
+
+@testable import Journal
 
 @Suite struct MembersTests {
     let fixture: JournalFixture

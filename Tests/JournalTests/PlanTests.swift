@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import Journal
 import Testing
+
+@testable import Journal
 
 @Suite struct PlanTests {
     let fixture: JournalFixture

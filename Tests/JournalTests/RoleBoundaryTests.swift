@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-import Journal
 import SafetyKeys
 import Testing
+
+@testable import Journal
 
 /// What each role may and may not do, and that what it may not read it cannot read for lack of keys.
 @Suite struct RoleBoundaryTests {

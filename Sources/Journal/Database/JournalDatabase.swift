@@ -7,7 +7,8 @@ public final class JournalDatabase: Sendable {
     /// The file name inside a journal folder.
     public static let fileName = "journal.sqlite"
 
-    public let writer: any DatabaseWriter
+    /// Only the journal's own types read and write through it (as GRDB's `AppDatabase` keeps its writer).
+    let writer: any DatabaseWriter
     /// Watches every write so that each change is claimed by an event (see `Ledger`).
     let recorder: Ledger.Recorder
 

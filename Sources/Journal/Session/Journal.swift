@@ -8,7 +8,7 @@ public final class Journal: Sendable {
     /// The folder.
     public let directory: URL
     /// The database.
-    public let database: JournalDatabase
+    let database: JournalDatabase
 
     /// Names of journal-wide secrets sealed to members.
     enum SecretName: String {
