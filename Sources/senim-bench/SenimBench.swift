@@ -101,7 +101,7 @@ struct PullBench: AsyncParsableCommand {
         }
         print(String(format: "  sealed and spooled in %.2f s", sealSeconds))
 
-        let (summary, pullSeconds) = try clock { try session.pull(spool: spool, batchSize: 5_000) }
+        let (summary, pullSeconds) = try await clockAsync { try await session.pull(spool: spool, batchSize: 5_000) }
         precondition(summary.imported == count, "pull imported \(summary.imported) of \(count)")
         print(
             String(

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
-import Journal
 import ReportFormat
 import SafetyKeys
 import Testing
+
+@testable import Journal
 
 /// Restricted entries, assignment to specialists and the removal of members, proven by who holds which key.
 @Suite struct AccessTests {
@@ -114,7 +115,7 @@ import Testing
         let spool = try fixture.spool()
         let oldKey = try fixture.servicePublicKey()
         try await fixture.submit([report("Отправлено до удаления")], to: spool)
-        _ = try fixture.session.pull(spool: spool)
+        _ = try await fixture.session.pull(spool: spool)
         let number = try fixture.session.register(report: nil, phoneCall("Запись"), now: fixedNow).record.number
         #expect(try keyHolders(number) == [leadName, "Орынбасар", "Директор"])
 

@@ -41,7 +41,7 @@ func contains(_ haystack: Data, _ needle: String) -> Bool {
         let waiting = report("Quetzalcoatl behind the gym", language: .en, names: "Вольдемар Ксенофонтов")
         let spool = try fixture.spool()
         try await fixture.submit([formReport, waiting], to: spool)
-        _ = try fixture.session.pull(spool: spool, now: { fixedNow })
+        _ = try await fixture.session.pull(spool: spool, now: { fixedNow })
         let formRecord = try #require(
             try fixture.session.inbox(now: fixedNow).first { $0.report == formReport }?.record)
         var registration = Registration(report: formReport)

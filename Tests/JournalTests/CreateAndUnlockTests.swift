@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
-import Journal
 import ReportFormat
 import SafetyKeys
 import TestSupport
 import Testing
+
+@testable import Journal
 
 @Suite struct CreateTests {
     @Test func createWritesTheDatabaseAndBothPublicKeyFiles() throws {
@@ -64,7 +65,7 @@ import Testing
         let spool = try fixture.spool()
         let sent = report("Сообщение для импортированного ключа")
         try await spool.append([try sealedEntry(sent, to: TestKeys.publicKey())])
-        let summary = try fixture.session.pull(spool: spool, now: { fixedNow })
+        let summary = try await fixture.session.pull(spool: spool, now: { fixedNow })
         #expect(summary.imported == 1)
         #expect(try fixture.session.inbox(now: fixedNow).map(\.report) == [sent])
     }

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
-import Journal
 import ReportFormat
 import SafetyKeys
 import Testing
+
+@testable import Journal
 
 /// A journal that has been through every action once, each at its own minute.
 struct Walkthrough {
@@ -20,7 +21,7 @@ struct Walkthrough {
         let spool = try fixture.spool()
         let sent = report(Self.text, language: .kk, names: Self.names)
         try await fixture.submit([sent], to: spool)
-        _ = try session.pull(spool: spool, now: { date("2026-11-23T09:01:00Z") })
+        _ = try await session.pull(spool: spool, now: { date("2026-11-23T09:01:00Z") })
         let item = try #require(try session.inbox(now: date("2026-11-23T09:02:00Z")).first)
         shortID = item.record.shortID
         _ = try session.show(report: shortID, now: date("2026-11-23T09:03:00Z"))

@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
-import Journal
 import ReportFormat
 import SafetyKeys
 import Spool
 import TestSupport
 import Testing
+
+@testable import Journal
 
 /// Twelve distinct reports in the three languages, each with its own hour.
 func sampleReports(_ count: Int = 12) -> [Report] {
@@ -39,7 +40,7 @@ func reportCount(_ fixture: JournalFixture) throws -> Int {
         let sent = sampleReports()
         try await fixture.submit(sent, to: spool)
 
-        let summary = try fixture.session.pull(spool: spool, now: { fixedNow })
+        let summary = try await fixture.session.pull(spool: spool, now: { fixedNow })
         #expect(summary.imported == sent.count)
         #expect(summary.alreadyCollected == 0)
         #expect(summary.unreadable == 0)
@@ -71,9 +72,9 @@ func reportCount(_ fixture: JournalFixture) throws -> Int {
         let fixture = try JournalFixture()
         let spool = try fixture.spool()
         try await fixture.submit(sampleReports(5), to: spool)
-        _ = try fixture.session.pull(spool: spool, now: { fixedNow })
+        _ = try await fixture.session.pull(spool: spool, now: { fixedNow })
 
-        let again = try fixture.session.pull(spool: spool, now: { fixedNow })
+        let again = try await fixture.session.pull(spool: spool, now: { fixedNow })
         #expect(again == JournalSession.ImportSummary())
         #expect(try reportCount(fixture) == 5)
     }
@@ -113,7 +114,7 @@ func reportCount(_ fixture: JournalFixture) throws -> Int {
         _ = try fixture.session.importEnvelopes(interrupted, now: fixedNow)
         #expect(try spool.count() == 10)
 
-        let summary = try fixture.session.pull(spool: spool, now: { fixedNow })
+        let summary = try await fixture.session.pull(spool: spool, now: { fixedNow })
         #expect(summary.imported == 6)
         #expect(summary.alreadyCollected == 4)
         #expect(try spool.count() == 0)
@@ -127,7 +128,7 @@ func reportCount(_ fixture: JournalFixture) throws -> Int {
         try await fixture.submit(sampleReports(12), to: spool)
 
         var calls: [(done: Int, total: Int)] = []
-        let summary = try fixture.session.pull(spool: spool, batchSize: 5, now: { fixedNow }) { done, total in
+        let summary = try await fixture.session.pull(spool: spool, batchSize: 5, now: { fixedNow }) { done, total in
             calls.append((done, total))
         }
         #expect(summary.imported == 12)
@@ -181,7 +182,7 @@ func reportCount(_ fixture: JournalFixture) throws -> Int {
             try await fixture.submit(Array(good[0..<3]), to: spool)
             try await spool.append([otherKey, tampered, garbage, notAReport])
             try await fixture.submit(Array(good[3...]), to: spool)
-            summary = try fixture.session.pull(spool: spool, now: { fixedNow })
+            summary = try await fixture.session.pull(spool: spool, now: { fixedNow })
         }
 
         func record(_ entry: SpoolEntry) throws -> CollectedReport {

@@ -54,15 +54,15 @@ struct PullCommand: AsyncParsableCommand {
             } catch {
                 throw CLIError(m("error.spool", ["path": spool, "reason": "\(error)"]), hint: m("hint.spool"))
             }
-            summary = try options.run {
-                try session.pull(spool: database, now: options.now, progress: progress.update)
-            }
+            summary = try await session.collect(
+                from: LocalSpoolSource(spool: database), now: options.now, progress: progress.update)
         } else {
             guard let url = URL(string: from!), url.scheme == "http" || url.scheme == "https" else {
                 throw ValidationError("--from must be an http:// or https:// URL")
             }
-            summary = try await HTTPCollector(base: url, session: session, now: options.now).pull(
-                progress: progress.update, messages: m)
+            summary = try await session.collect(
+                from: HTTPEnvelopeSource(base: url, session: session, now: options.now, m: m),
+                now: options.now, progress: progress.update)
         }
         progress.finish()
         if json {
