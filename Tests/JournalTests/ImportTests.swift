@@ -143,8 +143,8 @@ func reportCount(_ fixture: JournalFixture) throws -> Int {
             member: "Ерлан Директор", passphrase: Passphrase("TEST ONLY director passphrase"), now: fixedNow)
         let spool = try fixture.spool()
         try await fixture.submit(sampleReports(2), to: spool)
-        #expect(throws: JournalError.notAllowed(member: "Ерлан Директор", action: .pull)) {
-            try director.pull(spool: spool, now: { fixedNow })
+        await #expect(throws: JournalError.notAllowed(member: "Ерлан Директор", action: .pull)) {
+            try await director.pull(spool: spool, now: { fixedNow })
         }
         // Nothing collected means nothing acknowledged.
         #expect(try spool.count() == 2)

@@ -13,6 +13,24 @@ extension JournalFixture {
     }
 }
 
+@Suite struct RegisterResultTests {
+    @Test func registeringReturnsTheEntryAsAReadOfItShowsIt() throws {
+        let fixture = try JournalFixture()
+        var registration = Registration(report: report("Меня толкают на перемене"))
+        registration.summary = "Толкают на перемене, 6 «Б»"
+        registration.classOrGrade = "6 «Б»"
+        let registered = try fixture.registerReport(report("Меня толкают на перемене"))
+        let returned = try fixture.session.register(report: nil, registration, now: fixedNow)
+        for entry in [registered, returned] {
+            let read = try fixture.session.showEntry(entry.record.number, now: fixedNow)
+            #expect(entry.record == read.record)
+            #expect(entry.fields == read.fields)
+            #expect(entry.registeredBy == read.registeredBy && entry.access == read.access)
+        }
+        #expect(returned.fields[.classOrGrade] == "6 «Б»")
+    }
+}
+
 @Suite struct EntryNumberTests {
     @Test func numbersRunInOrderWithinAnAcademicYear() throws {
         let fixture = try JournalFixture()

@@ -63,6 +63,27 @@ import Testing
         #expect(!(try fixture.journal.verify().isIntact))
     }
 
+    @Test func anOpenEntryReadsAndWritesAsTheSessionDoesByNumber() throws {
+        try assessHigh(first, by: fixture.session)
+        try fixture.session.comment(first, text: "Классный руководитель предупреждён", now: fixedNow)
+        let entry = try director.open(entry: first, now: fixedNow)
+        #expect(entry.number == first)
+        #expect(try entry.detail(now: fixedNow).fields == (try director.showEntry(first, now: fixedNow)).fields)
+        #expect(try entry.assessments().map(\.decidedLevel) == [.high])
+        #expect(try entry.comments() == (try director.comments(of: first, now: fixedNow)))
+        try entry.comment("Поговорю с родителями", now: fixedNow)
+        let signed = try entry.signOff(now: fixedNow)
+        #expect(try director.comments(of: first, now: fixedNow).map(\.text).last == "Поговорю с родителями")
+        #expect(try director.signOffs(of: first, now: fixedNow) == [signed])
+        #expect(try entry.signOffs() == [signed])
+        // The checks of the role stay: the lead's open entry cannot be signed off.
+        let lead = try fixture.session.open(entry: first, now: fixedNow)
+        #expect(throws: JournalError.notAllowed(member: leadName, action: .signOff)) { try lead.signOff(now: fixedNow) }
+        #expect(throws: JournalError.unknownEntry("2026/27-999")) {
+            try director.open(entry: "2026/27-999", now: fixedNow)
+        }
+    }
+
     @Test func onlyTheDirectorSignsOff() throws {
         #expect(throws: JournalError.notAllowed(member: leadName, action: .signOff)) {
             try fixture.session.signOff(first, now: fixedNow)

@@ -134,6 +134,10 @@ extension JournalSession {
     /// Every assessment of an entry, oldest first, decrypted.
     public func assessments(of number: String, now: Date) throws -> [Assessment] {
         let entry = try findEntry(number, now: now)
+        return try assessments(of: entry) { try entryKeyRing(entry) }
+    }
+
+    func assessments(of entry: EntryRecord, keyRing: () throws -> EntryKeyRing) throws -> [Assessment] {
         let (records, names) = try writer.read { db in
             (
                 try AssessmentRecord.filter(Column("entry_id") == entry.id!).order(Column("sequence")).fetchAll(db),
@@ -141,7 +145,7 @@ extension JournalSession {
             )
         }
         guard !records.isEmpty else { return [] }
-        let ring = try entryKeyRing(entry)
+        let ring = try keyRing()
         return try records.map { record in
             let secret: SealedAssessment
             do {

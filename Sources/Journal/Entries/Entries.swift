@@ -98,7 +98,7 @@ extension JournalSession {
     }
 
     /// Registers a collected report (or, with `report` nil, one that came another way) as a new
-    /// entry with the next number of the academic year. Returns the entry.
+    /// entry with the next number of the academic year. Returns the entry as stored.
     public func register(report prefix: String?, _ registration: Registration, now: Date) throws -> EntryDetail {
         guard member.role.triages else { throw JournalError.notAllowed(member: member.name, action: .register) }
         // What the lead records counts as much as what the reporter answered: an entry marked
@@ -143,6 +143,7 @@ extension JournalSession {
             }
         }
         let restricted = !registration.restrictTo.isEmpty
+        var stored: [EntryFieldName: String] = [:]
         let entry: EntryRecord = try writer.write { db in
             let sequence = try Int.fetchOne(
                 db,
@@ -167,6 +168,7 @@ extension JournalSession {
             ]
             for (name, value) in values {
                 guard let value, !value.isEmpty else { continue }
+                stored[name] = value
                 let sealed = FieldCipher.seal(
                     Array(value.utf8), key: dataKey, context: Self.fieldContext(entryID: entry.id!, field: name))
                 try EntryField(entryID: entry.id!, name: name.rawValue, sealed: Data(sealed)).insert(db)
@@ -195,7 +197,10 @@ extension JournalSession {
             try EventLog.append(db, at: now, member: member, keys: keys, action: .register, subject: entry.number)
             return entry
         }
-        return try detail(of: entry)
+        // The entry as it was just written, rather than decrypting what was just sealed.
+        return EntryDetail(
+            record: entry, fields: stored.filter { $0.key != .restriction || restricted }, registeredBy: member.name,
+            access: restricted ? readers.sorted { $0.id! < $1.id! }.map(\.name) : nil)
     }
 
     /// Entries matching a filter, newest first. Lists only queryable fields.
@@ -240,8 +245,12 @@ extension JournalSession {
     }
 
     func detail(of record: EntryRecord) throws -> EntryDetail {
+        try detail(of: record) { try entryKeyRing(record) }
+    }
+
+    func detail(of record: EntryRecord, keyRing: () throws -> EntryKeyRing) throws -> EntryDetail {
         let entryID = record.id!
-        let ring = try entryKeyRing(record)
+        let ring = try keyRing()
         let (fields, author, access) = try writer.read { db in
             (
                 try EntryField.filter(Column("entry_id") == entryID).fetchAll(db),

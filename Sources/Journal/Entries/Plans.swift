@@ -116,6 +116,10 @@ extension JournalSession {
     /// The entry's plan, decrypted.
     public func plan(of number: String, now: Date) throws -> EntryPlan {
         let entry = try findEntry(number, now: now)
+        return try plan(of: entry) { try entryKeyRing(entry) }
+    }
+
+    func plan(of entry: EntryRecord, keyRing: () throws -> EntryKeyRing) throws -> EntryPlan {
         let (rows, names) = try writer.read { db in
             (
                 try PlanRow.filter(Column("entry_id") == entry.id!).order(Column("id")).fetchAll(db),
@@ -124,7 +128,7 @@ extension JournalSession {
         }
         var plan = EntryPlan()
         guard !rows.isEmpty else { return plan }
-        let ring = try entryKeyRing(entry)
+        let ring = try keyRing()
         for row in rows {
             let plain: [UInt8]
             do {

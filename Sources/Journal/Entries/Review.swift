@@ -123,7 +123,12 @@ extension JournalSession {
     public func signOff(_ number: String, now: Date) throws -> SignOffStatus {
         guard member.role.signsOff else { throw JournalError.notAllowed(member: member.name, action: .signOff) }
         let entry = try findEntry(number, now: now)
-        _ = try entryDataKey(entry)  // Only what the director can read is signed.
+        return try signOff(entry, now: now) { try entryKeyRing(entry) }
+    }
+
+    func signOff(_ entry: EntryRecord, now: Date, keyRing: () throws -> EntryKeyRing) throws -> SignOffStatus {
+        guard member.role.signsOff else { throw JournalError.notAllowed(member: member.name, action: .signOff) }
+        _ = try keyRing()  // Only what the director can read is signed.
         let stamp = JournalClock.stamp(now)
         try writer.write { db in
             let hash = try Self.contentHash(db, entryID: entry.id!)
@@ -139,8 +144,11 @@ extension JournalSession {
 
     /// Every sign-off of the entry, oldest first, each checked against the entry as it is now.
     public func signOffs(of number: String, now: Date) throws -> [SignOffStatus] {
-        let entry = try findEntry(number, now: now)
-        return try writer.read { db in try Self.signOffs(db, entry: entry, members: try Self.membersByID(db)) }
+        try signOffs(of: try findEntry(number, now: now))
+    }
+
+    func signOffs(of entry: EntryRecord) throws -> [SignOffStatus] {
+        try writer.read { db in try Self.signOffs(db, entry: entry, members: try Self.membersByID(db)) }
     }
 
     static func membersByID(_ db: Database) throws -> [Int64: Member] {
@@ -174,11 +182,16 @@ extension JournalSession {
 
     /// Adds a comment to the entry, encrypted with the entry's data key.
     public func comment(_ number: String, text: String, now: Date) throws {
+        guard member.role != .auditor else { throw JournalError.notAllowed(member: member.name, action: .comment) }
+        let entry = try findEntry(number, now: now)
+        try comment(entry, text: text, now: now) { try entryKeyRing(entry) }
+    }
+
+    func comment(_ entry: EntryRecord, text: String, now: Date, keyRing: () throws -> EntryKeyRing) throws {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw JournalError.emptyComment }
         guard member.role != .auditor else { throw JournalError.notAllowed(member: member.name, action: .comment) }
-        let entry = try findEntry(number, now: now)
-        let key = try entryDataKey(entry)
+        let key = try keyRing().current
         let stamp = JournalClock.stamp(now)
         let sealed = FieldCipher.seal(
             Array(text.utf8), key: key, context: Self.commentContext(entryID: entry.id!, at: stamp))
@@ -192,6 +205,10 @@ extension JournalSession {
     /// The entry's comments, oldest first.
     public func comments(of number: String, now: Date) throws -> [EntryComment] {
         let entry = try findEntry(number, now: now)
+        return try comments(of: entry) { try entryKeyRing(entry) }
+    }
+
+    func comments(of entry: EntryRecord, keyRing: () throws -> EntryKeyRing) throws -> [EntryComment] {
         let (rows, names) = try writer.read { db in
             (
                 try CommentRow.filter(Column("entry_id") == entry.id!).order(Column("id")).fetchAll(db),
@@ -199,7 +216,7 @@ extension JournalSession {
             )
         }
         guard !rows.isEmpty else { return [] }
-        let ring = try entryKeyRing(entry)
+        let ring = try keyRing()
         return try rows.map { row in
             let plain: [UInt8]
             do {

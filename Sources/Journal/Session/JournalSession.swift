@@ -212,10 +212,15 @@ public final class JournalSession {
     public func findReport(_ prefix: String) throws -> CollectedReport {
         let prefix = prefix.lowercased()
         guard prefix.count >= 4, prefix.allSatisfy(\.isHexDigit) else { throw JournalError.unknownReport(prefix) }
-        let all = try writer.read { db in try CollectedReport.fetchAll(db) }
-        let matches = all.filter { $0.hexID.hasPrefix(prefix) }
+        // Looked up in SQL: only the matching row is read, not every report with its payload.
+        let pattern = prefix.uppercased() + "%"
+        let (matches, count) = try writer.read { db in
+            let request = CollectedReport.filter(sql: "hex(id) LIKE ?", arguments: [pattern])
+            let matches = try request.limit(2).fetchAll(db)
+            return (matches, matches.count > 1 ? try request.fetchCount(db) : matches.count)
+        }
         guard let first = matches.first else { throw JournalError.unknownReport(prefix) }
-        guard matches.count == 1 else { throw JournalError.ambiguousReport(prefix, matches: matches.count) }
+        guard count == 1 else { throw JournalError.ambiguousReport(prefix, matches: count) }
         return first
     }
 

@@ -26,15 +26,13 @@ extension Presentation {
 
     /// Everything about an entry that the director reviews: the entry, its assessments, plan, comments and
     /// sign-offs. Reading it is logged as a view.
-    func fullEntryText(_ number: String, session: JournalSession) throws -> String {
-        let detail = try session.showEntry(number, now: now)
-        let number = detail.record.number
-        return [
-            entryText(detail),
-            assessmentsText(try session.assessments(of: number, now: now), number: number),
-            planText(try session.plan(of: number, now: now), number: number),
-            commentsText(try session.comments(of: number, now: now)),
-            signOffsText(try session.signOffs(of: number, now: now)),
+    func fullEntryText(_ entry: OpenEntry) throws -> String {
+        [
+            entryText(try entry.detail(now: now)),
+            assessmentsText(try entry.assessments(), number: entry.number),
+            planText(try entry.plan(), number: entry.number),
+            commentsText(try entry.comments()),
+            signOffsText(try entry.signOffs()),
         ].joined(separator: "\n\n")
     }
 }

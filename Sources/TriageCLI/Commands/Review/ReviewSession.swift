@@ -48,11 +48,12 @@ struct ReviewSession: AsyncParsableCommand {
     func openEntry(_ number: String, session: JournalSession, prompter: Prompter) throws -> String? {
         let m = options.messages
         var notice: String?
+        let entry = try session.open(entry: number, now: options.now())
         while true {
             let now = options.now()
             let p = Presentation(m: m, timeZone: session.timeZone, now: now)
             clear()
-            print(try options.run { try p.fullEntryText(number, session: session) })
+            print(try p.fullEntryText(entry))
             print(String(repeating: "─", count: 78))
             if let notice { print(notice) }
             notice = nil
@@ -67,7 +68,7 @@ struct ReviewSession: AsyncParsableCommand {
                     notice = m("review.not_signed")
                     continue
                 }
-                try options.run { _ = try session.signOff(number, now: now) }
+                try entry.signOff(now: now)
                 return m("review.signed", ["number": number])
             case "c", m("review.key_comment"):
                 guard let text = prompter.line(m("review.comment_prompt")),
@@ -76,7 +77,7 @@ struct ReviewSession: AsyncParsableCommand {
                     notice = m("error.empty_comment")
                     continue
                 }
-                try options.run { try session.comment(number, text: text, now: now) }
+                try entry.comment(text, now: now)
                 notice = m("review.commented", ["number": number])
             default:
                 notice = m("prompt.invalid")
