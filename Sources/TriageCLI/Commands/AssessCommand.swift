@@ -63,24 +63,24 @@ struct AssessCommand: AsyncParsableCommand {
             let parsed = try Self.readAnswers(answers, messages: m)
             let session = try options.unlock()
             let now = options.now()
-            let proposal = try options.run { try session.proposeRisk(for: number, answers: parsed, now: now) }
+            let proposal = try session.proposeRisk(for: number, answers: parsed, now: now)
             let chosen = level.flatMap(RiskLevel.init(rawValue:)) ?? proposal.level
             let decision = AssessmentDecision(
                 level: chosen, reason: reason,
                 outcome: outcome.flatMap(AssessmentOutcome.init(rawValue:)) ?? .expected(for: chosen))
-            let saved = try options.run { try session.assess(number, answers: parsed, decision: decision, now: now) }
+            let saved = try session.assess(number, answers: parsed, decision: decision, now: now)
             try report(saved, session: session, now: now)
             return
         }
         let session = try options.unlock()
         let now = options.now()
-        let entry = try options.run { try session.findEntry(number, now: now) }
+        let entry = try session.findEntry(number, now: now)
         let prompter = Prompter(m: m)
         let p = Presentation(m: m, timeZone: session.timeZone, now: now)
         print(m("assess.heading", ["number": entry.number]))
         print(m("assess.instructions"))
         guard let given = ask(prompter) else { throw ExitCode(1) }
-        let proposal = try options.run { try session.proposeRisk(for: entry.number, answers: given, now: now) }
+        let proposal = try session.proposeRisk(for: entry.number, answers: given, now: now)
         print("")
         print(p.proposalText(proposal))
         var decided = proposal.level
@@ -108,11 +108,9 @@ struct AssessCommand: AsyncParsableCommand {
             print(m("assess.not_saved"))
             return
         }
-        let saved = try options.run {
-            try session.assess(
-                entry.number, answers: given,
-                decision: AssessmentDecision(level: decided, reason: why, outcome: chosenOutcome), now: now)
-        }
+        let saved = try session.assess(
+            entry.number, answers: given,
+            decision: AssessmentDecision(level: decided, reason: why, outcome: chosenOutcome), now: now)
         try report(saved, session: session, now: now)
     }
 
@@ -190,7 +188,7 @@ struct AssessCommand: AsyncParsableCommand {
 
     func report(_ saved: Assessment, session: JournalSession, now: Date) throws {
         let m = options.messages
-        let entry = try options.run { try session.findEntry(number, now: now) }
+        let entry = try session.findEntry(number, now: now)
         if json {
             try JSONOutput.print(AssessmentJSON(saved, entry: entry.number, messages: m))
             return

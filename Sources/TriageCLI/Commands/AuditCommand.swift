@@ -23,7 +23,7 @@ struct AuditCommand: AsyncParsableCommand {
         let m = options.messages
         let session = try options.unlock()
         let now = options.now()
-        let events = try options.run { try session.audit(member: member, entry: entry, now: now) }
+        let events = try session.audit(member: member, entry: entry, now: now)
         if json {
             struct Row: Encodable {
                 let event: Int64

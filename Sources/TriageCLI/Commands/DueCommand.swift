@@ -31,7 +31,7 @@ struct DueCommand: AsyncParsableCommand {
         let m = options.messages
         let session = try options.unlock()
         let now = options.now()
-        let all = try options.run { try session.deadlines(now: now) }
+        let all = try session.deadlines(now: now)
         let shown = all.filter { $0.workingDaysLeft <= days }
         if json {
             try JSONOutput.print(shown.map(DeadlineJSON.init))

@@ -44,14 +44,14 @@ struct StepsCommand: AsyncParsableCommand {
         let m = options.messages
         let session = try options.unlock()
         let now = options.now()
-        let entry = try options.run { try session.findEntry(number, now: now) }
+        let entry = try session.findEntry(number, now: now)
         if let step = done.flatMap(EntryStep.init(rawValue:)) {
-            try options.run { try session.record(step, of: entry.number, now: now) }
+            try session.record(step, of: entry.number, now: now)
         } else if let step = notApplicable.flatMap(EntryStep.init(rawValue:)) {
-            try options.run { try session.record(step, of: entry.number, notApplicable: reason, now: now) }
+            try session.record(step, of: entry.number, notApplicable: reason, now: now)
         }
-        let recorded = try options.run { try session.steps(of: entry.number, now: now) }
-        let open = try options.run { try session.deadlines(now: now) }.filter { $0.subject == entry.number }
+        let recorded = try session.steps(of: entry.number, now: now)
+        let open = try session.deadlines(now: now).filter { $0.subject == entry.number }
         let high = entry.riskLevel == RiskLevel.high.rawValue
         let relevant = EntryStep.allCases.filter { step in
             !EntryStep.immediate.contains(step) || high || recorded[step] != nil

@@ -23,9 +23,9 @@ struct TriageCommand: AsyncParsableCommand {
         var notice: String?
         while true {
             let now = options.now()
-            let items = try options.run { try session.inboxLines(now: now, includeUnreadable: false) }
+            let items = try session.inboxLines(now: now, includeUnreadable: false)
             let p = Presentation(m: m, timeZone: session.timeZone, now: now)
-            let allClocks = try options.run { try session.deadlines(now: now) }
+            let allClocks = try session.deadlines(now: now)
             let clocks = allClocks.filter { $0.kind == .registration }
             let due = Dictionary(clocks.map { ($0.subject, $0) }, uniquingKeysWith: { first, _ in first })
             // Overdue steps of registered entries (item 42 at high risk among them) stay in sight on every screen.
@@ -80,7 +80,7 @@ struct TriageCommand: AsyncParsableCommand {
     func openReport(_ item: InboxLine, session: JournalSession, prompter: Prompter) throws -> String? {
         let m = options.messages
         let now = options.now()
-        let shown = try options.run { try session.show(report: item.record.hexID, now: now) }
+        let shown = try session.show(report: item.record.hexID, now: now)
         let p = Presentation(m: m, timeZone: session.timeZone, now: now)
         clear()
         print(p.reportText(shown))
@@ -102,9 +102,7 @@ struct TriageCommand: AsyncParsableCommand {
                     continue
                 }
                 guard prompter.confirm(m("triage.confirm_register")) else { return m("triage.not_registered") }
-                let detail = try options.run {
-                    try session.register(report: shown.record.hexID, registration, now: now)
-                }
+                let detail = try session.register(report: shown.record.hexID, registration, now: now)
                 return m("register.done", ["number": detail.record.number])
             default:
                 print(m("prompt.invalid"))

@@ -109,13 +109,3 @@ enum JournalMessages {
         }
     }
 }
-
-enum JournalMessagesRun {
-    static func run<T>(_ m: Messages, _ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as JournalError {
-            throw JournalMessages.cliError(error, messages: m)
-        }
-    }
-}

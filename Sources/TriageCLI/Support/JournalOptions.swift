@@ -81,13 +81,4 @@ struct JournalOptions: ParsableArguments {
         }
         return session
     }
-
-    /// Runs `body`, turning journal errors into localised CLI errors.
-    func run<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as JournalError {
-            throw JournalMessages.cliError(error, messages: messages)
-        }
-    }
 }

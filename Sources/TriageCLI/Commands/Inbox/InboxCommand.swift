@@ -17,7 +17,7 @@ struct InboxCommand: AsyncParsableCommand {
     func run() async throws {
         let journal = try options.open()
         let now = options.now()
-        let timeZone = try options.run { try journal.timeZone() }
+        let timeZone = try journal.timeZone()
         let messages = options.messages
         // What needs no key is read and laid out while Argon2id derives it; nothing is shown unless the unlock
         // succeeds.
@@ -46,7 +46,7 @@ struct InboxCommand: AsyncParsableCommand {
         } catch let error as JournalError {
             throw JournalMessages.cliError(error, messages: options.messages)
         }
-        let items = try options.run { try session.inboxLines(now: now, records: records) }
+        let items = try session.inboxLines(now: now, records: records)
         if json {
             try JSONOutput.print(items.map { InboxItemJSON($0, now: now) })
             return

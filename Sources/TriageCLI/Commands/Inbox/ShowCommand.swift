@@ -20,7 +20,7 @@ struct ShowCommand: AsyncParsableCommand {
     func run() async throws {
         let session = try options.unlock()
         let now = options.now()
-        let item = try options.run { try session.show(report: id, now: now) }
+        let item = try session.show(report: id, now: now)
         if json {
             try JSONOutput.print(InboxItemJSON(item, now: now))
         } else {

@@ -20,8 +20,8 @@ struct JournalAssign: AsyncParsableCommand {
         let m = options.messages
         let session = try options.unlock()
         let now = options.now()
-        let entry = try options.run { try session.findEntry(number, now: now) }
-        try options.run { try session.assign(entry.number, to: member, now: now) }
+        let entry = try session.findEntry(number, now: now)
+        try session.assign(entry.number, to: member, now: now)
         print(m("assign.done", ["number": entry.number, "name": member]))
     }
 }

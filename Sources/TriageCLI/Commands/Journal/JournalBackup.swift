@@ -35,7 +35,7 @@ struct JournalBackup: AsyncParsableCommand {
                 m("error.weak_passphrase", ["min": "\(KeysGenerate.minimumPassphraseLength)"]),
                 hint: m("hint.weak_passphrase"))
         }
-        let header = try options.run { try session.backup(to: file, passphrase: passphrase, now: options.now()) }
+        let header = try session.backup(to: file, passphrase: passphrase, now: options.now())
         print(m("backup.written", ["path": file, "events": "\(header.events)", "head": header.head ?? "—"]))
         print(m("backup.keep_apart"))
     }

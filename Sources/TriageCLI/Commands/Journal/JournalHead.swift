@@ -13,7 +13,7 @@ struct JournalHead: AsyncParsableCommand {
     func run() async throws {
         let m = options.messages
         let journal = try options.open()
-        guard let head = try options.run({ try journal.head() }) else {
+        guard let head = try journal.head() else {
             throw CLIError(m("error.empty_log"), hint: m("hint.empty_log"))
         }
         print(head.fingerprint)

@@ -52,7 +52,7 @@ struct JournalList: AsyncParsableCommand {
         filter.from = try Self.day(from, "--from")
         filter.to = try Self.day(to, "--to")
         filter.urgentOnly = urgent
-        let entries = try options.run { try session.entries(filter, now: now) }
+        let entries = try session.entries(filter, now: now)
         if json {
             try JSONOutput.print(entries.map { EntryJSON($0, detail: nil) })
             return
@@ -60,7 +60,7 @@ struct JournalList: AsyncParsableCommand {
         let p = Presentation(m: options.messages, timeZone: session.timeZone, now: now)
         // Each entry's most pressing open clock, shown under it.
         var soonest: [String: Deadline] = [:]
-        for deadline in try options.run({ try session.deadlines(now: now) }) where soonest[deadline.subject] == nil {
+        for deadline in try session.deadlines(now: now) where soonest[deadline.subject] == nil {
             soonest[deadline.subject] = deadline
         }
         print(options.messages("journal.summary", ["count": "\(entries.count)"]))

@@ -21,7 +21,7 @@ struct JournalRestore: AsyncParsableCommand {
         let m = options.messages
         let directory = try options.journalDirectory()
         let passphrase = try Self.passphrase(file: backupPassphraseFile, messages: m)
-        let restored = try options.run { try Journal.restore(from: file, to: directory, passphrase: passphrase) }
+        let restored = try Journal.restore(from: file, to: directory, passphrase: passphrase)
         let result = restored.verification
         print(
             m(

@@ -31,8 +31,8 @@ struct JournalRestrict: AsyncParsableCommand {
         let m = options.messages
         let session = try options.unlock()
         let now = options.now()
-        let entry = try options.run { try session.findEntry(number, now: now) }
-        let readers = try options.run { try session.restrict(entry.number, to: members, reason: reason, now: now) }
+        let entry = try session.findEntry(number, now: now)
+        let readers = try session.restrict(entry.number, to: members, reason: reason, now: now)
         print(m("restrict.done", ["number": entry.number, "names": readers.joined(separator: ", ")]))
         print(m("restrict.cannot_undo"))
     }

@@ -18,8 +18,8 @@ struct JournalShow: AsyncParsableCommand {
     func run() async throws {
         let session = try options.unlock()
         let now = options.now()
-        let detail = try options.run { try session.showEntry(number, now: now) }
-        let assessments = try options.run { try session.assessments(of: detail.record.number, now: now) }
+        let detail = try session.showEntry(number, now: now)
+        let assessments = try session.assessments(of: detail.record.number, now: now)
         if json {
             struct Output: Encodable {
                 let entry: EntryJSON
@@ -42,20 +42,20 @@ struct JournalShow: AsyncParsableCommand {
         } else {
             let p = Presentation(m: options.messages, timeZone: session.timeZone, now: now)
             print(p.entryText(detail))
-            let students = try options.run { try session.students(of: detail.record.number, now: now) }
+            let students = try session.students(of: detail.record.number, now: now)
             if !students.isEmpty || detail.record.staffDismissed > 0 {
                 print("")
                 print(p.studentsText(students, staffDismissed: detail.record.staffDismissed))
             }
             print("")
             print(p.assessmentsText(assessments, number: detail.record.number))
-            let comments = try options.run { try session.comments(of: detail.record.number, now: now) }
+            let comments = try session.comments(of: detail.record.number, now: now)
             if !comments.isEmpty {
                 print("")
                 print(p.commentsText(comments))
             }
             print("")
-            print(p.signOffsText(try options.run { try session.signOffs(of: detail.record.number, now: now) }))
+            print(p.signOffsText(try session.signOffs(of: detail.record.number, now: now)))
         }
     }
 }

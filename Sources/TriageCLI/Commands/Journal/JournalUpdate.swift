@@ -44,7 +44,7 @@ struct JournalUpdate: AsyncParsableCommand {
         let m = options.messages
         let session = try options.unlock()
         let now = options.now()
-        let entry = try options.run { try session.findEntry(number, now: now) }
+        let entry = try session.findEntry(number, now: now)
         var role = role
         var student = student
         var facts = Set(fact)
@@ -65,14 +65,12 @@ struct JournalUpdate: AsyncParsableCommand {
             }
         }
         if let role {
-            try options.run {
-                try session.recordStudent(entry.number, role: role, code: student, facts: facts, now: now)
-            }
+            try session.recordStudent(entry.number, role: role, code: student, facts: facts, now: now)
         }
         if let staffDismissed {
-            try options.run { try session.setStaffDismissed(entry.number, count: staffDismissed, now: now) }
+            try session.setStaffDismissed(entry.number, count: staffDismissed, now: now)
         }
-        let students = try options.run { try session.students(of: entry.number, now: now) }
+        let students = try session.students(of: entry.number, now: now)
         print(m("update.done", ["number": entry.number]))
         for record in students {
             let facts = StudentFact.allCases.filter(record.facts.contains).map { m("fact.\($0.rawValue)") }

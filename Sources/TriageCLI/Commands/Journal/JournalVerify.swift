@@ -30,7 +30,7 @@ struct JournalVerify: AsyncParsableCommand {
     func run() async throws {
         let m = options.messages
         let journal = try options.open()
-        let result = try options.run { try journal.verify(head: head) }
+        let result = try journal.verify(head: head)
         if json {
             try JSONOutput.print(VerificationJSON(result))
         } else {

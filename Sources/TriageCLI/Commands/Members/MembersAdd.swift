@@ -45,9 +45,7 @@ struct MembersAdd: AsyncParsableCommand {
                 hint: m("hint.weak_passphrase"))
         }
         let role = MemberRole(rawValue: role)!
-        let added = try options.run {
-            try session.addMember(name: name, role: role, passphrase: passphrase, now: options.now())
-        }
+        let added = try session.addMember(name: name, role: role, passphrase: passphrase, now: options.now())
         print(m("members.added", ["name": added.name, "role": m("role.\(role.rawValue)")]))
     }
 }

@@ -32,7 +32,7 @@ struct MembersRemove: AsyncParsableCommand {
                 return
             }
         }
-        let removal = try options.run { try session.removeMember(name, now: options.now()) }
+        let removal = try session.removeMember(name, now: options.now())
         print(m("members.removed", ["name": removal.name, "count": "\(removal.entriesRekeyed)"]))
         if !removal.entriesNotRekeyed.isEmpty {
             print(m("members.not_rekeyed", ["entries": removal.entriesNotRekeyed.joined(separator: ", ")]))

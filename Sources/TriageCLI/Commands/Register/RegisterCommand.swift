@@ -47,7 +47,7 @@ struct RegisterCommand: AsyncParsableCommand {
         let p = Presentation(m: m, timeZone: session.timeZone, now: now)
         var registration: Registration
         if let id {
-            let item = try options.run { try session.show(report: id, now: now) }
+            let item = try session.show(report: id, now: now)
             registration = Registration(report: item.report!)
             if !json { print(p.reportText(item) + "\n") }
         } else {
@@ -63,7 +63,7 @@ struct RegisterCommand: AsyncParsableCommand {
         if registration.types.isEmpty {
             throw CLIError(m("error.no_types"), hint: m("hint.no_types"))
         }
-        let detail = try options.run { try session.register(report: id, registration, now: now) }
+        let detail = try session.register(report: id, registration, now: now)
         if json {
             try JSONOutput.print(EntryJSON(detail.record, detail: detail))
         } else {

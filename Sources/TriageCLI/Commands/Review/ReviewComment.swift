@@ -18,8 +18,8 @@ struct ReviewComment: AsyncParsableCommand {
         let m = options.messages
         let session = try options.unlock()
         let now = options.now()
-        let entry = try options.run { try session.findEntry(number, now: now) }
-        try options.run { try session.comment(entry.number, text: text, now: now) }
+        let entry = try session.findEntry(number, now: now)
+        try session.comment(entry.number, text: text, now: now)
         print(m("review.commented", ["number": entry.number]))
     }
 }

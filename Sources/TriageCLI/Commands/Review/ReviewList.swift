@@ -14,7 +14,7 @@ struct ReviewList: AsyncParsableCommand {
     func run() async throws {
         let m = options.messages
         let session = try options.unlock()
-        let items = try options.run { try session.reviewQueue(now: options.now()) }
+        let items = try session.reviewQueue(now: options.now())
         if json {
             struct Row: Encodable {
                 let number: String

@@ -17,7 +17,7 @@ struct ReviewSession: AsyncParsableCommand {
         var notice: String?
         while true {
             let now = options.now()
-            let items = try options.run { try session.reviewQueue(now: now) }
+            let items = try session.reviewQueue(now: now)
             clear()
             print(m("review.header", ["member": session.member.name]))
             print(

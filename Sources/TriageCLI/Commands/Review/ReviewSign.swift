@@ -15,8 +15,8 @@ struct ReviewSign: AsyncParsableCommand {
         let m = options.messages
         let session = try options.unlock()
         let now = options.now()
-        let entry = try options.run { try session.findEntry(number, now: now) }
-        try options.run { _ = try session.signOff(entry.number, now: now) }
+        let entry = try session.findEntry(number, now: now)
+        _ = try session.signOff(entry.number, now: now)
         print(m("review.signed", ["number": entry.number]))
     }
 }

@@ -29,12 +29,7 @@ struct StatsMerge: AsyncParsableCommand {
 
     func run() async throws {
         let m = common.messages
-        func run<T>(_ body: () throws -> T) throws -> T {
-            do { return try body() } catch let error as JournalError {
-                throw JournalMessages.cliError(error, messages: m)
-            }
-        }
-        let exports = try run { try files.map { try StatsExport.read(path: $0) } }
+        let exports = try files.map { try StatsExport.read(path: $0) }
         if let trustedKeys {
             let trusted = Set(
                 (try? String(contentsOfFile: trustedKeys, encoding: .utf8))?.split(separator: "\n")
@@ -45,7 +40,7 @@ struct StatsMerge: AsyncParsableCommand {
                     hint: m("hint.untrusted_export"))
             }
         }
-        let merged = try run { try MergedStatistics(exports) }
+        let merged = try MergedStatistics(exports)
         let first = exports[0].body
         let year = StatsPeriod.parseYear(first.year)!
         let span: StatsPeriod.Span =

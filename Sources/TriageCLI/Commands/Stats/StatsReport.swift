@@ -52,11 +52,11 @@ struct StatsReport: AsyncParsableCommand {
         let m = options.messages
         let journal = try options.open()
         let now = options.now()
-        let timeZone = try options.run { try journal.timeZone() }
+        let timeZone = try journal.timeZone()
         let academicYear = year.flatMap(StatsPeriod.parseYear) ?? AcademicYear(containing: now, timeZone: timeZone)
         let span: StatsPeriod.Span = quarter.map { .quarter($0) } ?? half.map { .half($0) } ?? .year
         let period = StatsPeriod(
-            year: academicYear, span: span, quarters: try options.run { try journal.quarterStarts() })
+            year: academicYear, span: span, quarters: try journal.quarterStarts())
         // Counting reads no key: it runs while Argon2id derives the member's key, and nothing is shown unless the
         // unlock succeeds.
         let counting = export == nil ? Task.detached { try journal.statistics(period) } : nil
@@ -70,9 +70,8 @@ struct StatsReport: AsyncParsableCommand {
         let schoolName = school ?? m("stats.unnamed_school")
         let p = Presentation(m: m, timeZone: session.timeZone, now: now)
         if let export {
-            let signed = try options.run {
-                try session.exportStatistics(period, school: schoolName, threshold: suppressBelow ?? 3, now: now)
-            }
+            let signed = try session.exportStatistics(
+                period, school: schoolName, threshold: suppressBelow ?? 3, now: now)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             try Self.write(try encoder.encode(signed), to: export, messages: m)
@@ -86,8 +85,8 @@ struct StatsReport: AsyncParsableCommand {
         } catch let error as JournalError {
             throw JournalMessages.cliError(error, messages: m)
         }
-        try options.run { try session.noteStatisticsRead(period, now: now) }
-        let head = try options.run { try session.journal.head()?.fingerprint }
+        try session.noteStatisticsRead(period, now: now)
+        let head = try session.journal.head()?.fingerprint
         let view = StatsView(
             statistics.suppressed(below: threshold).rows, schools: [schoolName], period: period, threshold: threshold,
             generated: p.localTime(JournalClock.stamp(now)), heads: head.map { [$0] } ?? [], messages: m)
