@@ -99,9 +99,19 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The tests' shared tools: fixture keys, sample reports, the intake in process and as a child process, one
+        // raw-socket client, the WebDriver client.
         .target(
             name: "TestSupport",
-            dependencies: ["ReportFormat", "SafetyKeys"],
+            dependencies: [
+                "ReportFormat", "SafetyKeys", "Spool", "IntakeServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -126,6 +136,16 @@ let package = Package(
                 "IntakeServer", "Journal", "TestSupport", "ReportFormat",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "SpoolTests",
+            dependencies: [
+                "Spool", "ReportFormat", "SafetyKeys", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "SafeHTMLTests",
+            dependencies: ["SafeHTML", "TestSupport", .product(name: "Mustache", package: "swift-mustache")]
         ),
         // The rules alone: no journal, no database, no keys.
         .testTarget(name: "SafeguardingRulesTests", dependencies: ["SafeguardingRules"]),

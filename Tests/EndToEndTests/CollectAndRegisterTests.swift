@@ -7,36 +7,6 @@ import ReportFormat
 import TestSupport
 import Testing
 
-/// A fresh journal made by the real `senim init`, and the options to use it.
-struct TestJournal {
-    let folder = try! TemporaryDirectory()
-    var directory: String { folder.path("journal") }
-    var passphraseFile: String { folder.path("passphrase") }
-    var args: [String] { ["--journal", directory, "--passphrase-file", passphraseFile] }
-
-    init() throws {
-        try "end-to-end test passphrase\n".write(toFile: passphraseFile, atomically: true, encoding: .utf8)
-        let result = try senim(["init", "--journal", directory, "--passphrase-file", passphraseFile, "--json"])
-        guard result.status == 0 else { throw TestFailure("senim init failed: \(result.stderr)") }
-    }
-
-    func senim(_ arguments: [String], lang: String = "en") throws -> ProcessResult {
-        try ProgramRunner.run("senim", arguments, environment: ["SENIM_LANG": lang])
-    }
-
-    /// Runs `senim` with the journal options and decodes its JSON output.
-    func json<T: Decodable>(_ type: T.Type, _ arguments: [String]) throws -> T {
-        let result = try senim(arguments + args + ["--json"])
-        guard result.status == 0 else { throw TestFailure("senim \(arguments) failed: \(result.stderr)") }
-        return try JSONDecoder().decode(T.self, from: Data(result.stdout.utf8))
-    }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 struct InboxJSON: Decodable {
     let id: String
     let shortID: String
@@ -73,39 +43,23 @@ struct PullOutput: Decodable {
 
 /// The intake serving live on loopback, sealing to a journal's key.
 func withIntake(
-    journal: TestJournal, spool: String, _ body: @Sendable @escaping (Int) async throws -> Void
+    journal: CLIJournal, spool: String, _ body: @Sendable @escaping (Int) async throws -> Void
 ) async throws {
-    var configuration = IntakeConfiguration()
-    configuration.publicKeyPath = journal.directory + "/safety-service.pub"
-    configuration.collectorKeyPath = journal.directory + "/collector.pub"
-    configuration.webDirectory = Repository.web.path
-    configuration.spoolPath = spool
-    configuration.perClientPerMinute = 0
-    configuration.globalPerMinute = 0
-    let services = try await IntakeServices(configuration: configuration)
-    let app = Application(
-        router: buildRouter(services), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-    try await app.test(.live) { client in try await body(client.port!) }
+    let intake = try await Intake.make(spool: try SpoolDatabase(path: spool), clock: .real) { configuration in
+        configuration.publicKeyPath = journal.path + "/safety-service.pub"
+        configuration.collectorKeyPath = journal.path + "/collector.pub"
+        configuration.spoolPath = spool
+        configuration.perClientPerMinute = 0
+        configuration.globalPerMinute = 0
+    }
+    try await intake.live(body)
 }
 
 /// Posts one form report over a real socket.
 func postForm(port: Int, _ fields: [(String, String)]) async throws -> Int {
-    var allowed = CharacterSet.alphanumerics
-    allowed.insert(charactersIn: "-._*")
-    let body = fields.map {
-        "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
-    }.joined(separator: "&")
-    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/report")!)
-    request.httpMethod = "POST"
-    request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-    request.httpBody = Data(body.utf8)
-    let (_, response) = try await URLSession.shared.data(for: request)
-    return (response as! HTTPURLResponse).statusCode
+    let form = FormFields(fields.map { (name: $0.0, value: $0.1) })
+    return try await Wire.exchange(port: port, Wire.form("/report", form.encoded), timeout: 20).status
 }
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 @Suite(.serialized) struct CollectAndRegister {
     static let reports: [(lang: String, fields: [(String, String)], words: [String])] = [
@@ -138,7 +92,7 @@ func postForm(port: Int, _ fields: [(String, String)]) async throws -> Int {
     ]
 
     @Test func reportsFromTheBrowserBecomeEntriesWithExactlyWhatWasSubmitted() async throws {
-        let journal = try TestJournal()
+        let journal = try CLIJournal(entries: [])
         let spool = journal.folder.path("spool.sqlite")
         try await withIntake(journal: journal, spool: spool) { port in
             for report in Self.reports {
@@ -191,7 +145,7 @@ func postForm(port: Int, _ fields: [(String, String)]) async throws -> Int {
         var stored = Data()
         for suffix in ["", "-wal"] {
             stored.append(
-                (try? Data(contentsOf: URL(fileURLWithPath: journal.directory + "/journal.sqlite" + suffix))) ?? Data())
+                (try? Data(contentsOf: URL(fileURLWithPath: journal.path + "/journal.sqlite" + suffix))) ?? Data())
         }
         #expect(stored.count > 0)
         for report in Self.reports {
@@ -202,7 +156,7 @@ func postForm(port: Int, _ fields: [(String, String)]) async throws -> Int {
     }
 
     @Test func registeringAReportThatCameByPhoneLandsInTheSameJournal() throws {
-        let journal = try TestJournal()
+        let journal = try CLIJournal(entries: [])
         let entry = try journal.json(
             EntryOutput.self,
             [
@@ -217,23 +171,22 @@ func postForm(port: Int, _ fields: [(String, String)]) async throws -> Int {
     }
 
     @Test func aCollectionRequestNotSignedByTheJournalIsRefusedWithNothingElse() async throws {
-        let journal = try TestJournal()
-        let other = try TestJournal()
+        let journal = try CLIJournal(entries: [])
+        let other = try CLIJournal(entries: [])
         let spool = journal.folder.path("spool.sqlite")
         try await withIntake(journal: journal, spool: spool) { port in
             let status = try await postForm(port: port, Self.reports[2].fields)
             #expect(status == 200)
             // Another journal's collector key signs: 401, empty body.
-            let wrong = try other.senim(["pull", "--from", "http://127.0.0.1:\(port)"] + other.args)
+            let wrong = try senim(["pull", "--from", "http://127.0.0.1:\(port)"] + other.args)
             #expect(wrong.status == 1)
             #expect(wrong.stderr.contains("401"))
             // No header at all.
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/v1/collect")!)
-            request.httpMethod = "POST"
-            request.httpBody = Data(#"{"limit":10}"#.utf8)
-            let (body, response) = try await URLSession.shared.data(for: request)
-            #expect((response as! HTTPURLResponse).statusCode == 401)
-            #expect(body.isEmpty)
+            let unsigned = try await Wire.exchange(
+                port: port, Wire.json("/api/v1/collect", #"{"limit":10}"#), timeout: 20
+            ).response
+            #expect(unsigned?.status == 401)
+            #expect(unsigned?.body.isEmpty == true)
             // The envelope is still there for the right journal.
             let pulled = try journal.json(PullOutput.self, ["pull", "--from", "http://127.0.0.1:\(port)"])
             #expect(pulled.imported == 1)
@@ -241,7 +194,7 @@ func postForm(port: Int, _ fields: [(String, String)]) async throws -> Int {
     }
 
     @Test func pullingALocalSpoolTwiceImportsNothingTwice() async throws {
-        let journal = try TestJournal()
+        let journal = try CLIJournal(entries: [])
         let spool = journal.folder.path("spool.sqlite")
         try await withIntake(journal: journal, spool: spool) { port in
             for report in Self.reports {

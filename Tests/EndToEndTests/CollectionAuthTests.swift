@@ -21,12 +21,11 @@ import Testing
             passphrase: Passphrase("collection test passphrase"), kdf: .testOnlyInteractive, now: now)
         let session = try created.journal.unlock(
             member: nil, passphrase: Passphrase("collection test passphrase"), now: now)
-        var configuration = IntakeConfiguration()
-        configuration.publicKeyPath = created.servicePublicKeyPath
-        configuration.collectorKeyPath = created.collectorPublicKeyPath
-        configuration.webDirectory = Repository.web.path
-        let services = try await IntakeServices(configuration: configuration, spool: .inMemory(), now: clock)
-        return (services, session)
+        let intake = try await Intake.make(clock: .custom(clock)) { configuration in
+            configuration.publicKeyPath = created.servicePublicKeyPath
+            configuration.collectorKeyPath = created.collectorPublicKeyPath
+        }
+        return (intake.services, session)
     }
 
     func header(
@@ -103,9 +102,9 @@ import Testing
     @Test func acknowledgedEnvelopesAreDeletedFromTheSpool() async throws {
         let now = self.now
         let (services, session) = try await services(clock: { now })
-        let report = Report(
-            language: .en, receivedHour: Report.hour(of: now), reporter: .other, what: [.other], place: nil,
-            timing: nil, inDanger: false, classOrGrade: nil, text: "ack test", names: nil, contact: nil)
+        let report = sampleReport(
+            "ack test", language: .en, hour: Report.hour(of: now), reporter: .other, what: [.other], place: nil,
+            timing: nil)
         let entry = SpoolEntry(envelope: try services.sealer.seal(report), day: Report.day(of: now))
         try await services.spool.append([entry])
         let body = #"{"ids":["\#(entry.id.hexString)"]}"#
@@ -127,10 +126,8 @@ import Testing
     @Test func aRequestSignedForOneIntakeIsRefusedByAnotherWithTheSameKeyAndAfterARestart() async throws {
         let now = self.now
         let (first, session) = try await services(clock: { now })
-        var configuration = first.configuration
-        configuration.spoolPath = ":memory:"
         // The same journal's keys: a second intake, or the first one started again.
-        let second = try await IntakeServices(configuration: configuration, spool: .inMemory(), now: { now })
+        let second = try await Intake.make(clock: .fixed(now)) { $0 = first.configuration }.services
         let body = #"{"limit":10}"#
         let firstApp = Application(router: buildRouter(first))
         let signed = try header(

@@ -24,8 +24,9 @@ import Testing
         @Test func aThousandReportsLeaveNoCanaryAndNoAddressInAnyFileTheIntakeWrote() throws {
             let folder = try TemporaryDirectory()
             try FileManager.default.createDirectory(atPath: folder.path("tmp"), withIntermediateDirectories: true)
-            let intake = try IntakeProcess(
-                folder: folder, spool: folder.path("spool.sqlite"), environment: ["TMPDIR": folder.path("tmp")])
+            let intake = try IntakeChild(
+                IntakeChild.noLimits, folder: folder, spool: folder.path("spool.sqlite"),
+                environment: ["TMPDIR": folder.path("tmp")])
             try intake.waitUntilReady()
 
             var accepted = 0
@@ -34,15 +35,15 @@ import Testing
                 var fields = Sample.of([.kk, .ru, .en][index % 3]).fields
                 let secret = Self.marker + Self.randomToken(64 - Self.marker.count)
                 fields.set("text", "Мені қорқытады. Меня пугают. \(secret)")
-                let request = LoopbackHTTP.formPost(
-                    fields,
-                    extraHeaders: [
+                let request = Wire.form(
+                    "/report", fields.encoded,
+                    extra: [
                         "User-Agent: Mozilla/5.0 (" + Self.marker + "ua" + Self.randomToken(24) + ")",
                         "X-Forwarded-For: 203.0.113.\(index % 250), " + Self.marker + "xff" + Self.randomToken(16),
                         "Cookie: session=" + Self.marker + "cookie\(index)",
                     ])
                 let source = Self.sources[index % Self.sources.count]
-                if try LoopbackHTTP.exchange(from: source, port: intake.port, request: request) == 200 {
+                if try Wire.blockingExchange(from: source, port: intake.port, request).status == 200 {
                     accepted += 1
                 }
             }

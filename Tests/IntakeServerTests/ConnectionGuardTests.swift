@@ -42,7 +42,7 @@ import Testing
         }
 
         @Test func aBodySentAByteEveryFifthOfASecondIsClosedAtTheRequestDeadline() async throws {
-            let intake = try await ChildIntake.start(["--request-timeout", "2", "--idle-timeout", "30"])
+            let intake = try await IntakeChild.start(["--request-timeout", "2", "--idle-timeout", "30"])
             defer { intake.stop() }
             let fd = try Wire.connection(port: intake.port)
             defer { close(fd) }
@@ -65,7 +65,7 @@ import Testing
         }
 
         @Test func pastTheCapTheConnectionWaitingLongestIsShedAndAReportStillGetsIn() async throws {
-            let intake = try await ChildIntake.start(["--max-connections", "40", "--request-timeout", "120"])
+            let intake = try await IntakeChild.start(["--max-connections", "40", "--request-timeout", "120"])
             defer { intake.stop() }
             var held: [Int32] = []
             defer { for fd in held { close(fd) } }
@@ -87,7 +87,7 @@ import Testing
         }
 
         @Test func expect100ContinueIsAnsweredBeforeTheBodyIsSent() async throws {
-            let intake = try await ChildIntake.start([])
+            let intake = try await IntakeChild.start([])
             defer { intake.stop() }
             let body = Array(Sample.en.fields.encoded.utf8)
             let fd = try Wire.connection(port: intake.port)

@@ -46,7 +46,8 @@ import Testing
                         var fields = Sample.of([.kk, .ru, .en][sequence % 3]).fields
                         fields.set("text", "Мені қорқытады. Меня пугают. \(token)")
                         guard
-                            let status = try? LoopbackHTTP.exchange(port: port, request: LoopbackHTTP.formPost(fields))
+                            let status = try? Wire.blockingExchange(port: port, Wire.form("/report", fields.encoded))
+                                .status
                         else { return }  // the intake is gone
                         if status == 200 {
                             acknowledged.add(token)
@@ -69,8 +70,8 @@ import Testing
                 // Restarting on the spool a crash left behind is itself part of the check.
                 // Checkpoints every few reports and the log started over every few dozen, so that kills also
                 // land while the log is copied into the database or started over.
-                let intake = try IntakeProcess(
-                    folder: folder, spool: spoolPath,
+                let intake = try IntakeChild(
+                    IntakeChild.noLimits, folder: folder, spool: spoolPath,
                     environment: ["SENIM_CHECKPOINT_BYTES": "32768", "SENIM_RESTART_LOG_BYTES": "262144"])
                 try intake.waitUntilReady()
                 let before = acknowledged.all.count

@@ -21,7 +21,7 @@ import Testing
             let result = try ProgramRunner.run(
                 "/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", path])
             guard result.status == 0 else {
-                throw LoopbackHTTP.Failure(description: "cannot mount a tmpfs at \(path): \(result.stderr)")
+                throw Wire.Failure("cannot mount a tmpfs at \(path): \(result.stderr)")
             }
         }
 
@@ -49,17 +49,17 @@ import Testing
     /// serving, and takes reports again once there is space.
     @Suite(.enabled(if: TinyFilesystem.canMount, "mounting a tmpfs needs root"))
     struct DiskFullTests {
-        static func post(_ language: Language, token: String, port: Int) throws -> (status: Int, text: String) {
+        static func post(_ language: Language, token: String, port: Int) throws -> Wire.Answer {
             var fields = Sample.of(language).fields
             fields.set("text", "Мені қорқытады. Меня пугают. \(token)")
-            return try LoopbackHTTP.response(port: port, request: LoopbackHTTP.formPost(fields))
+            return try Wire.blockingExchange(port: port, Wire.form("/report", fields.encoded))
         }
 
         @Test func aFullDiskIsALocalised503ThatStoresNothingAndTheIntakeTakesReportsAgainOnceThereIsSpace() throws {
             let folder = try TemporaryDirectory()
             let disk = try TinyFilesystem(at: folder.path("disk"), kilobytes: 512)
             let spoolPath = disk.path + "/spool.sqlite"
-            let intake = try IntakeProcess(folder: folder, spool: spoolPath)
+            let intake = try IntakeChild(IntakeChild.noLimits, folder: folder, spool: spoolPath)
             try intake.waitUntilReady()
 
             var accepted: Set<String> = []
@@ -67,7 +67,7 @@ import Testing
             accepted.insert("full-0")
             disk.fill("ballast")
             // Pages the write-ahead log already holds can be reused, so a few reports may still fit.
-            var refusal: (status: Int, text: String)?
+            var refusal: Wire.Answer?
             for index in 1...200 {
                 let answer = try Self.post(.ru, token: "full-\(index)", port: intake.port)
                 if answer.status == 200 {
@@ -89,7 +89,7 @@ import Testing
                 #expect(answer.text.contains("<html lang=\"\(language.rawValue)\""))
             }
             let health = Array("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
-            #expect(try LoopbackHTTP.exchange(port: intake.port, request: health) == 200, "still serving")
+            #expect(try Wire.blockingExchange(port: intake.port, health).status == 200, "still serving")
 
             try FileManager.default.removeItem(atPath: disk.path + "/ballast")
             for index in 1...3 {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import IntakeServer
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 /// Keeps every log line, message and metadata together, as text.

@@ -19,7 +19,7 @@ import Testing
             .enabled(if: installed("lynx") && installed("w3m"), "lynx and w3m come with .ci/setup test"),
             arguments: [["/usr/bin/lynx", "-dump", "-nolist"], ["/usr/bin/w3m", "-dump"]])
         func aTextBrowserGetsTheFormAtOnce(browser: [String]) async throws {
-            let intake = try await ChildIntake.start(["--idle-timeout", "30"])
+            let intake = try await IntakeChild.start(["--idle-timeout", "30"])
             defer { intake.stop() }
             let started = Date()
             let result = try ProgramRunner.run(
@@ -34,7 +34,7 @@ import Testing
 
         @Test(.enabled(if: installed("lynx"), "lynx comes with .ci/setup test"))
         func lynxChoosesNoAnswerForTheChild() async throws {
-            let intake = try await ChildIntake.start([])
+            let intake = try await IntakeChild.start([])
             defer { intake.stop() }
             let dump = try ProgramRunner.run(
                 "/usr/bin/lynx", ["-dump", "-nolist", "http://127.0.0.1:\(intake.port)/?lang=en"],
@@ -55,7 +55,7 @@ import Testing
         }
 
         @Test func anHTTP10RequestIsClosedAfterItsAnswerUnlessItAskedForKeepAlive() async throws {
-            let intake = try await ChildIntake.start(["--idle-timeout", "30"])
+            let intake = try await IntakeChild.start(["--idle-timeout", "30"])
             defer { intake.stop() }
             let plain = Array("GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n".utf8)
             let answer = try await Wire.exchange(port: intake.port, plain, timeout: 5)

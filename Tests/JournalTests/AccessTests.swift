@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import ReportFormat
 import SafetyKeys
+import TestSupport
 import Testing
 
 @testable import Journal
@@ -114,7 +115,7 @@ import Testing
     @Test func removingADeputyRotatesEveryKeyTheyHeldAndOldReportsStillOpen() async throws {
         let spool = try fixture.spool()
         let oldKey = try fixture.servicePublicKey()
-        try await fixture.submit([report("Отправлено до удаления")], to: spool)
+        try await fixture.submit([sampleReport("Отправлено до удаления")], to: spool)
         _ = try await fixture.session.pull(spool: spool)
         let number = try fixture.session.register(report: nil, phoneCall("Запись"), now: fixedNow).record.number
         #expect(try keyHolders(number) == [leadName, "Орынбасар", "Директор"])
@@ -147,8 +148,8 @@ import Testing
         let lead = try fixture.journal.unlock(member: leadName, passphrase: Passphrase(leadPassphrase), now: fixedNow)
         #expect(try lead.inbox(now: fixedNow).compactMap(\.report?.text) == ["Отправлено до удаления"])
         #expect(try lead.inboxLines(now: fixedNow).map(\.firstLine) == ["Отправлено до удаления"], "first lines too")
-        let late = try sealedEntry(report("Запечатано старым ключом", hour: "2026-11-22T07:00:00Z"), to: oldKey)
-        let fresh = try sealedEntry(report("Запечатано новым ключом", hour: "2026-11-22T08:00:00Z"), to: newKey)
+        let late = try sealedEntry(sampleReport("Запечатано старым ключом", hour: "2026-11-22T07:00:00Z"), to: oldKey)
+        let fresh = try sealedEntry(sampleReport("Запечатано новым ключом", hour: "2026-11-22T08:00:00Z"), to: newKey)
         let summary = try lead.importEnvelopes([late, fresh], now: fixedNow)
         #expect(summary.imported == 2 && summary.unreadable == 0)
         #expect(try lead.showEntry(number, now: fixedNow).fields[.words] == "Запись")

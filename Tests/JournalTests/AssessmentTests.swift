@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ReportFormat
+import TestSupport
 import Testing
 
 @testable import Journal
@@ -11,7 +12,7 @@ import Testing
 
     init() throws {
         fixture = try JournalFixture()
-        number = try fixture.registerReport(report("Мені сыныпта ұрады", language: .kk, what: [.physical]))
+        number = try fixture.registerReport(sampleReport("Мені сыныпта ұрады", language: .kk, what: [.physical]))
             .record.number
     }
 

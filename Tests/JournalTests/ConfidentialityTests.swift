@@ -3,6 +3,7 @@ import GRDB
 import Journal
 import ReportFormat
 import SafetyKeys
+import TestSupport
 import Testing
 
 /// The raw bytes of the journal database and its write-ahead log, as a thief copying the folder gets them.
@@ -35,10 +36,10 @@ func contains(_ haystack: Data, _ needle: String) -> Bool {
     @Test func noWordsNamesClassContactOrSummaryReachTheDiskInTheClear() async throws {
         let fixture = try JournalFixture()
         // One registered from a form report, one still waiting in the inbox, one that came by phone.
-        let formReport = report(
+        let formReport = sampleReport(
             "Бекзатқа мұғалім ұрды", language: .kk, classOrGrade: "11Ы", names: "Жұлдызай Мақсатқызы",
             contact: "zhuldyzai.secret@example.kz")
-        let waiting = report("Quetzalcoatl behind the gym", language: .en, names: "Вольдемар Ксенофонтов")
+        let waiting = sampleReport("Quetzalcoatl behind the gym", language: .en, names: "Вольдемар Ксенофонтов")
         let spool = try fixture.spool()
         try await fixture.submit([formReport, waiting], to: spool)
         _ = try await fixture.session.pull(spool: spool, now: { fixedNow })
@@ -166,7 +167,7 @@ func contains(_ haystack: Data, _ needle: String) -> Bool {
 
     @Test func anAlteredInboxCopyIsReportedAsDamaged() throws {
         let fixture = try JournalFixture()
-        let records = try fixture.collect([report("Первое"), report("Второе")])
+        let records = try fixture.collect([sampleReport("Первое"), sampleReport("Второе")])
         try fixture.tamper { db in
             // The first report's sealed copy put under the second report's ID.
             try db.execute(

@@ -63,7 +63,7 @@ import Testing
 
         // A report the intake sealed to the fixture key before the journal existed opens.
         let spool = try fixture.spool()
-        let sent = report("Сообщение для импортированного ключа")
+        let sent = sampleReport("Сообщение для импортированного ключа")
         try await spool.append([try sealedEntry(sent, to: TestKeys.publicKey())])
         let summary = try await fixture.session.pull(spool: spool, now: { fixedNow })
         #expect(summary.imported == 1)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ReportFormat
+import TestSupport
 import Testing
 
 @testable import Journal
@@ -16,7 +17,7 @@ private func day(_ text: String) -> CalendarDay { CalendarDay(text)! }
 
     @Test func aReportReceivedOnFridayEveningMustBeRegisteredByMonday() throws {
         // 18:00 UTC on Friday 20 November is 23:00 in Almaty.
-        let collected = try fixture.collect([report("Пятница, вечер", hour: "2026-11-20T18:00:00Z")])
+        let collected = try fixture.collect([sampleReport("Пятница, вечер", hour: "2026-11-20T18:00:00Z")])
         let monday = try clocks(at: "2026-11-23T04:00:00Z")
         try #require(monday.count == 1)
         #expect(monday[0].kind == .registration)
@@ -30,12 +31,12 @@ private func day(_ text: String) -> CalendarDay { CalendarDay(text)! }
 
     @Test func aReportReceivedBeforeAHolidayIsDueAfterIt() throws {
         // Tuesday 15 December 2026, 10:00 in Almaty; the 16th is Independence Day.
-        try fixture.collect([report("Накануне праздника", hour: "2026-12-15T05:00:00Z")])
+        try fixture.collect([sampleReport("Накануне праздника", hour: "2026-12-15T05:00:00Z")])
         #expect(try clocks(at: "2026-12-15T06:00:00Z")[0].due == day("2026-12-17"))
     }
 
     @Test func registeringStopsTheRegistrationClockAndStartsPrimaryInformation() throws {
-        let entry = try fixture.registerReport(report("Меня бьют", hour: "2026-11-23T03:00:00Z")).record
+        let entry = try fixture.registerReport(sampleReport("Меня бьют", hour: "2026-11-23T03:00:00Z")).record
         let open = try clocks(at: "2026-11-23T10:00:00Z")
         #expect(open.map(\.kind) == [.primaryInformation])
         #expect(open[0].subject == entry.number)
@@ -47,7 +48,7 @@ private func day(_ text: String) -> CalendarDay { CalendarDay(text)! }
     }
 
     @Test func aHighLevelStartsTheImmediateStepsOfItem42DueTheSameDay() throws {
-        let number = try fixture.registerReport(report("Мне угрожают ножом", hour: "2026-11-23T03:00:00Z")).record
+        let number = try fixture.registerReport(sampleReport("Мне угрожают ножом", hour: "2026-11-23T03:00:00Z")).record
             .number
         var answers = ProtocolAnswers()
         answers[FactorID(.risk, 22)] = .init(.yes)
@@ -66,7 +67,7 @@ private func day(_ text: String) -> CalendarDay { CalendarDay(text)! }
     }
 
     @Test func aMediumLevelHasNoImmediateSteps() throws {
-        let number = try fixture.registerReport(report("Дразнят", hour: "2026-11-23T03:00:00Z")).record.number
+        let number = try fixture.registerReport(sampleReport("Дразнят", hour: "2026-11-23T03:00:00Z")).record.number
         try fixture.session.assess(
             number, answers: ProtocolAnswers(),
             decision: AssessmentDecision(level: .medium, reason: "x", outcome: .school),
@@ -76,7 +77,7 @@ private func day(_ text: String) -> CalendarDay { CalendarDay(text)! }
     }
 
     @Test func notApplicableNeedsAReasonWhichIsKeptEncrypted() throws {
-        let number = try fixture.registerReport(report("Толкнули", hour: "2026-11-23T03:00:00Z")).record.number
+        let number = try fixture.registerReport(sampleReport("Толкнули", hour: "2026-11-23T03:00:00Z")).record.number
         let before = try dumpEveryTable(fixture.writer)
         for reason in ["", "  "] {
             #expect(throws: JournalError.notApplicableWithoutReason("notify-medical")) {
@@ -97,7 +98,7 @@ private func day(_ text: String) -> CalendarDay { CalendarDay(text)! }
     }
 
     @Test func aSchoolsOwnCalendarFileIsUsedAndABadOneIsAClearError() throws {
-        try fixture.collect([report("Пятница", hour: "2026-11-20T05:00:00Z")])
+        try fixture.collect([sampleReport("Пятница", hour: "2026-11-20T05:00:00Z")])
         let own = fixture.directory.appendingPathComponent("calendar.txt")
         try Data("2026-11-23 holiday a local day off\n".utf8).write(to: own)
         #expect(try clocks(at: "2026-11-20T06:00:00Z")[0].due == day("2026-11-24"))

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import ReportFormat
 import SafetyKeys
+import TestSupport
 import Testing
 
 @testable import Journal
@@ -19,7 +20,7 @@ struct Walkthrough {
         fixture = try JournalFixture(now: date("2026-11-23T09:00:00Z"))
         let session = fixture.session
         let spool = try fixture.spool()
-        let sent = report(Self.text, language: .kk, names: Self.names)
+        let sent = sampleReport(Self.text, language: .kk, names: Self.names)
         try await fixture.submit([sent], to: spool)
         _ = try await session.pull(spool: spool, now: { date("2026-11-23T09:01:00Z") })
         let item = try #require(try session.inbox(now: date("2026-11-23T09:02:00Z")).first)

@@ -12,7 +12,7 @@ import Testing
 func sampleReports(_ count: Int = 12) -> [Report] {
     let languages: [Language] = [.kk, .ru, .en]
     return (0..<count).map { index in
-        report(
+        sampleReport(
             "Хабарлама \(index): сыныпта мені мазақтайды / report number \(index)",
             language: languages[index % 3],
             hour: String(format: "2026-11-%02dT%02d:00:00Z", 10 + index / 24, index % 24),
@@ -50,7 +50,7 @@ func reportCount(_ fixture: JournalFixture) throws -> Int {
 
     @Test func aCollectedReportKeepsItsQueryableAnswersAndNotItsEnvelope() async throws {
         let fixture = try JournalFixture()
-        let sent = report(
+        let sent = sampleReport(
             "Оны күнде ұрады", language: .kk, hour: "2026-11-22T07:00:00Z", reporter: .staff,
             what: [.physical, .neglect], place: .home, timing: .today)
         let record = try #require(try fixture.collect([sent]).first)
@@ -96,7 +96,7 @@ func reportCount(_ fixture: JournalFixture) throws -> Int {
 
     @Test func anEnvelopeRepeatedWithinOneBatchIsStoredOnce() throws {
         let fixture = try JournalFixture()
-        let entry = try sealedEntry(report("Один и тот же конверт"), to: fixture.servicePublicKey())
+        let entry = try sealedEntry(sampleReport("Один и тот же конверт"), to: fixture.servicePublicKey())
         let summary = try fixture.session.importEnvelopes([entry, entry], now: fixedNow)
         #expect(summary.imported == 1)
         #expect(summary.alreadyCollected == 1)
@@ -169,8 +169,8 @@ func reportCount(_ fixture: JournalFixture) throws -> Int {
             let serviceKey = try fixture.servicePublicKey()
             good = sampleReports(6)
 
-            otherKey = try sealedEntry(report("Чужой ключ"), to: SealingKeyPair().publicKey)
-            var flipped = try sealedEntry(report("Изменённый конверт"), to: serviceKey)
+            otherKey = try sealedEntry(sampleReport("Чужой ключ"), to: SealingKeyPair().publicKey)
+            var flipped = try sealedEntry(sampleReport("Изменённый конверт"), to: serviceKey)
             flipped.envelope[flipped.envelope.count / 2] ^= 0x01
             tampered = flipped
             garbage = rawEntry(Array("this is not an envelope at all, just some bytes".utf8))
@@ -243,7 +243,7 @@ func reportCount(_ fixture: JournalFixture) throws -> Int {
 @Suite struct FindReportTests {
     @Test func aReportIsFoundByAnyPrefixOfItsIDFromFourDigits() throws {
         let fixture = try JournalFixture()
-        let record = try #require(try fixture.collect([report("Найди меня")]).first)
+        let record = try #require(try fixture.collect([sampleReport("Найди меня")]).first)
         #expect(try fixture.session.findReport(record.hexID) == record)
         #expect(try fixture.session.findReport(String(record.hexID.prefix(4)).uppercased()) == record)
         #expect(throws: JournalError.unknownReport("abc")) { try fixture.session.findReport("abc") }
@@ -254,7 +254,7 @@ func reportCount(_ fixture: JournalFixture) throws -> Int {
         let fixture = try JournalFixture()
         let key = try fixture.servicePublicKey()
         let entries = try ["aaaa0000", "aaaa1111", "bbbb0000"].map { prefix in
-            let sealed = try sealedEntry(report("Отчёт \(prefix)"), to: key)
+            let sealed = try sealedEntry(sampleReport("Отчёт \(prefix)"), to: key)
             let id = Data(
                 (0..<16).map { index in
                     index < 4 ? UInt8(prefix.dropFirst(index * 2).prefix(2), radix: 16)! : 0

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ReportFormat
+import TestSupport
 import Testing
 
 @testable import Journal
@@ -9,13 +10,13 @@ import Testing
     @Test func urgentComeFirstGravestReasonFirstThenOldestAndUnreadableLast() throws {
         let fixture = try JournalFixture()
         let sent = [
-            report("Plain, oldest", language: .en, hour: "2026-11-20T01:00:00Z"),
-            report("Plain, newer", language: .en, hour: "2026-11-20T02:00:00Z"),
-            report("He brought a knife to class", language: .en, hour: "2026-11-20T05:00:00Z"),
-            report("He showed a knife again", language: .en, hour: "2026-11-20T00:00:00Z"),
-            report("Please come now", language: .en, hour: "2026-11-20T06:00:00Z", inDanger: true),
-            report("Please come, it is happening", language: .en, hour: "2026-11-20T04:00:00Z", inDanger: true),
-            report("My friend", language: .en, hour: "2026-11-20T03:00:00Z", what: [.selfHarm]),
+            sampleReport("Plain, oldest", language: .en, hour: "2026-11-20T01:00:00Z"),
+            sampleReport("Plain, newer", language: .en, hour: "2026-11-20T02:00:00Z"),
+            sampleReport("He brought a knife to class", language: .en, hour: "2026-11-20T05:00:00Z"),
+            sampleReport("He showed a knife again", language: .en, hour: "2026-11-20T00:00:00Z"),
+            sampleReport("Please come now", language: .en, hour: "2026-11-20T06:00:00Z", inDanger: true),
+            sampleReport("Please come, it is happening", language: .en, hour: "2026-11-20T04:00:00Z", inDanger: true),
+            sampleReport("My friend", language: .en, hour: "2026-11-20T03:00:00Z", what: [.selfHarm]),
         ]
         let entries = try sent.map { try sealedEntry($0, to: fixture.servicePublicKey()) }
         let unreadable = [rawEntry(Array("garbage one".utf8)), rawEntry(Array("garbage two".utf8))]
@@ -46,7 +47,7 @@ import Testing
         let fixture = try JournalFixture()
         let record = try #require(
             try fixture.collect([
-                report(
+                sampleReport(
                     "Он сказал, что принесёт нож и хочет покончить с собой", what: [.sexual, .selfHarm], inDanger: true)
             ]).first)
         #expect(
@@ -56,7 +57,7 @@ import Testing
 
     @Test func aRegisteredReportLeavesTheInbox() throws {
         let fixture = try JournalFixture()
-        let records = try fixture.collect([report("Первое"), report("Второе")])
+        let records = try fixture.collect([sampleReport("Первое"), sampleReport("Второе")])
         let first = try fixture.session.show(report: records[0].shortID, now: fixedNow)
         _ = try fixture.session.register(
             report: records[0].shortID, Registration(report: try #require(first.report)), now: fixedNow)
@@ -79,13 +80,13 @@ import Testing
     ])
     func theListingKeepsTheFirstLineWithTextCutTo200Characters(text: String, expected: String) throws {
         let fixture = try JournalFixture()
-        _ = try fixture.collect([report(text)])
+        _ = try fixture.collect([sampleReport(text)])
         #expect(try fixture.session.inboxLines(now: fixedNow).map(\.firstLine) == [expected])
     }
 
     @Test func reportsPulledBeforeFirstLinesWereKeptAreStillListed() throws {
         let fixture = try JournalFixture()
-        _ = try fixture.collect([report("Старый отчёт\nбез первой строки")])
+        _ = try fixture.collect([sampleReport("Старый отчёт\nбез первой строки")])
         try fixture.tamper { db in
             // As a journal from before v7-inbox-preview holds it: no first line, and the row's fingerprint as a
             // v6 event recorded it (without the column), so that the row is as the log recorded it.
@@ -104,7 +105,7 @@ import Testing
 
     @Test func aDamagedFirstLineIsListedAsUnreadableAndHidesNothingElse() throws {
         let fixture = try JournalFixture()
-        let records = try fixture.collect([report("Первый"), report("Второй")])
+        let records = try fixture.collect([sampleReport("Первый"), sampleReport("Второй")])
         try fixture.tamper { db in
             try db.execute(
                 sql: "UPDATE report SET sealed_preview = zeroblob(60) WHERE id = ?", arguments: [records[0].id])

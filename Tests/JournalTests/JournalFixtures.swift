@@ -82,23 +82,6 @@ final class JournalFixture {
     }
 }
 
-/// A report as the intake form would produce it.
-func report(
-    _ text: String, language: Language = .ru, hour: String = "2026-11-22T03:00:00Z",
-    reporter: ReporterRole = .studentOther, what: [Concern] = [.bullying], place: Place? = .school,
-    timing: Timing? = .thisWeek, inDanger: Bool = false, classOrGrade: String? = nil, names: String? = nil,
-    contact: String? = nil
-) -> Report {
-    Report(
-        language: language, receivedHour: hour, reporter: reporter, what: what, place: place, timing: timing,
-        inDanger: inDanger, classOrGrade: classOrGrade, text: text, names: names, contact: contact)
-}
-
-/// A report sealed to `key`, as a spool row received on its receipt day.
-func sealedEntry(_ report: Report, to key: SealingPublicKey) throws -> SpoolEntry {
-    SpoolEntry(envelope: try ReportSealer(recipient: key).seal(report), day: String(report.receivedHour.prefix(10)))
-}
-
 /// A spool row holding arbitrary bytes.
 func rawEntry(_ bytes: [UInt8], keyID: [UInt8] = [UInt8](repeating: 0, count: 8)) -> SpoolEntry {
     SpoolEntry(id: Data(Sodium.randomBytes(16)), receivedDay: "2026-11-22", keyID: Data(keyID), envelope: Data(bytes))

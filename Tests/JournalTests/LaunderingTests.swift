@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SafetyKeys
+import TestSupport
 import Testing
 
 @testable import Journal
@@ -73,7 +74,7 @@ import Testing
         try fixture.addMember(directorName, role: .director, passphrase: directorPassphrase)
         let director = try memberRowID(fixture, directorName)
         let attacker = MemberKeys()
-        let sent = report("Мені сыныптастарым ұрады", language: .kk)
+        let sent = sampleReport("Мені сыныптастарым ұрады", language: .kk)
         let collected = try #require(try fixture.collect([sent]).first)
         try fixture.tamper { db in
             try db.execute(
@@ -159,8 +160,8 @@ import Testing
 
     @Test func aWaitingReportsUrgencyClearedBehindSenimsBackIsNeitherTrustedNorSigned() throws {
         let fixture = try JournalFixture()
-        let sent = report("У него нож, он сказал что убьёт меня", inDanger: true)
-        let quiet = report("Меня дразнят в столовой")
+        let sent = sampleReport("У него нож, он сказал что убьёт меня", inDanger: true)
+        let quiet = sampleReport("Меня дразнят в столовой")
         let collected = try fixture.collect([sent, quiet])
         let urgent = collected[0]
         #expect(!urgent.urgency.isEmpty)
@@ -198,8 +199,8 @@ import Testing
 
     @Test func aRowDeletedBehindSenimsBackIsNotReplacedByTheNextInsertWithItsRowID() throws {
         let fixture = try JournalFixture()
-        let first = report("Бірінші хабарлама")
-        let second = report("Екінші хабарлама")
+        let first = sampleReport("Бірінші хабарлама")
+        let second = sampleReport("Екінші хабарлама")
         let collected = try fixture.collect([first, second])
         _ = try fixture.session.register(report: collected[0].shortID, Registration(report: first), now: fixedNow)
         // The last entry key goes; the next registration's key would take its row ID.

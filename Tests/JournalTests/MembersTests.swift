@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SafetyKeys
+import TestSupport
 import Testing
 
 @testable import Journal
@@ -11,7 +12,7 @@ import Testing
 
     init() throws {
         fixture = try JournalFixture()
-        number = try fixture.registerReport(report("Мне угрожают")).record.number
+        number = try fixture.registerReport(sampleReport("Мне угрожают")).record.number
     }
 
     func add(_ name: String, _ role: MemberRole) throws -> JournalSession {
@@ -25,7 +26,7 @@ import Testing
     @Test func aDirectorReadsEveryEntryBeforeAndAfterJoiningButCannotTriage() throws {
         let director = try add("Директор", .director)
         #expect(try director.showEntry(number, now: fixedNow).fields[.words] == "Мне угрожают")
-        let later = try fixture.registerReport(report("Новое после директора", hour: "2026-11-22T05:00:00Z"))
+        let later = try fixture.registerReport(sampleReport("Новое после директора", hour: "2026-11-22T05:00:00Z"))
         #expect(try director.showEntry(later.record.number, now: fixedNow).fields[.words] == "Новое после директора")
         #expect(throws: JournalError.notAllowed(member: "Директор", action: .inbox)) {
             try director.inbox(now: fixedNow)
@@ -34,7 +35,7 @@ import Testing
 
     @Test func aDeputyTriagesWithTheirOwnPassphrase() throws {
         let deputy = try add("Орынбасар", .deputy)
-        try fixture.collect([report("Ещё одно сообщение", hour: "2026-11-22T06:00:00Z")])
+        try fixture.collect([sampleReport("Ещё одно сообщение", hour: "2026-11-22T06:00:00Z")])
         #expect(try deputy.inbox(now: fixedNow).count == 1)
         #expect(try deputy.showEntry(number, now: fixedNow).fields[.words] == "Мне угрожают")
         #expect(throws: JournalError.wrongPassphrase(member: "Орынбасар")) {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import Journal
@@ -10,7 +11,7 @@ import Testing
 
     init() throws {
         fixture = try JournalFixture()
-        number = try fixture.registerReport(report("Дразнят в чате")).record.number
+        number = try fixture.registerReport(sampleReport("Дразнят в чате")).record.number
     }
 
     let measure = PlanMeasure(

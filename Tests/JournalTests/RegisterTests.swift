@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Journal
 import ReportFormat
+import TestSupport
 import Testing
 
 extension JournalFixture {
@@ -16,10 +17,10 @@ extension JournalFixture {
 @Suite struct RegisterResultTests {
     @Test func registeringReturnsTheEntryAsAReadOfItShowsIt() throws {
         let fixture = try JournalFixture()
-        var registration = Registration(report: report("Меня толкают на перемене"))
+        var registration = Registration(report: sampleReport("Меня толкают на перемене"))
         registration.summary = "Толкают на перемене, 6 «Б»"
         registration.classOrGrade = "6 «Б»"
-        let registered = try fixture.registerReport(report("Меня толкают на перемене"))
+        let registered = try fixture.registerReport(sampleReport("Меня толкают на перемене"))
         let returned = try fixture.session.register(report: nil, registration, now: fixedNow)
         for entry in [registered, returned] {
             let read = try fixture.session.showEntry(entry.record.number, now: fixedNow)
@@ -35,7 +36,7 @@ extension JournalFixture {
     @Test func numbersRunInOrderWithinAnAcademicYear() throws {
         let fixture = try JournalFixture()
         let numbers = try (1...3).map { index in
-            try fixture.registerReport(report("Сообщение \(index)", hour: "2026-11-2\(index)T03:00:00Z")).record
+            try fixture.registerReport(sampleReport("Сообщение \(index)", hour: "2026-11-2\(index)T03:00:00Z")).record
         }
         #expect(numbers.map(\.number) == ["2026/27-001", "2026/27-002", "2026/27-003"])
         #expect(numbers.map(\.sequence) == [1, 2, 3])
@@ -61,7 +62,7 @@ extension JournalFixture {
     @Test func aFormReportReceivedOnTheEveningOfThe31stUTCBelongsToTheNewYear() throws {
         let fixture = try JournalFixture()
         // 20:00 UTC on 31 August is 01:00 on 1 September in Almaty.
-        let entry = try fixture.registerReport(report("Вечернее сообщение", hour: "2027-08-31T20:00:00Z"))
+        let entry = try fixture.registerReport(sampleReport("Вечернее сообщение", hour: "2027-08-31T20:00:00Z"))
         #expect(entry.record.academicYear == "2027/28")
         #expect(entry.record.number == "2027/28-001")
         #expect(entry.record.receivedAt == "2027-08-31T20:00:00Z")
@@ -93,11 +94,12 @@ extension JournalFixture {
 
     @Test func aRefusedRegistrationUsesNoNumber() throws {
         let fixture = try JournalFixture()
-        let record = try #require(try fixture.collect([report("Дважды")]).first)
+        let record = try #require(try fixture.collect([sampleReport("Дважды")]).first)
         let first = try fixture.session.register(
-            report: record.shortID, Registration(report: report("Дважды")), now: fixedNow)
+            report: record.shortID, Registration(report: sampleReport("Дважды")), now: fixedNow)
         #expect(throws: JournalError.alreadyRegistered(report: record.shortID, number: first.record.number)) {
-            try fixture.session.register(report: record.shortID, Registration(report: report("Дважды")), now: fixedNow)
+            try fixture.session.register(
+                report: record.shortID, Registration(report: sampleReport("Дважды")), now: fixedNow)
         }
         let next = try fixture.session.register(report: nil, phoneCall("Следующий"), now: fixedNow)
         #expect(next.record.number == "2026/27-002")
@@ -107,7 +109,7 @@ extension JournalFixture {
 @Suite struct RegisterTests {
     @Test func registeringTheSameReportTwiceIsRefused() throws {
         let fixture = try JournalFixture()
-        let sent = report("Меня бьют в раздевалке")
+        let sent = sampleReport("Меня бьют в раздевалке")
         let record = try #require(try fixture.collect([sent]).first)
         let entry = try fixture.session.register(report: record.shortID, Registration(report: sent), now: fixedNow)
 
@@ -122,7 +124,7 @@ extension JournalFixture {
 
     @Test func aRegisteredReportIsLinkedAndItsInboxCopyIsDropped() throws {
         let fixture = try JournalFixture()
-        let sent = report("Меня бьют в раздевалке", what: [.physical])
+        let sent = sampleReport("Меня бьют в раздевалке", what: [.physical])
         let entry = try fixture.registerReport(sent)
         let record = try fixture.session.findReport(hex(try #require(entry.record.reportID)))
         #expect(record.state == .registered)
@@ -138,7 +140,7 @@ extension JournalFixture {
 
     @Test func aFormReportKeepsItsUrgency() throws {
         let fixture = try JournalFixture()
-        let entry = try fixture.registerReport(report("Он принёс нож", inDanger: true))
+        let entry = try fixture.registerReport(sampleReport("Он принёс нож", inDanger: true))
         #expect(entry.record.urgentReasons == "danger-now,words-weapons")
         #expect(entry.record.inDanger)
     }
@@ -146,7 +148,7 @@ extension JournalFixture {
     @Test func theLeadsAnswersAtRegistrationAddToAFormReportsUrgency() throws {
         // The reporter did not tick "in danger"; the lead, having called back, records that the child is.
         let fixture = try JournalFixture()
-        let sent = report("Мне страшно идти домой", what: [.psychological])
+        let sent = sampleReport("Мне страшно идти домой", what: [.psychological])
         let record = try #require(try fixture.collect([sent]).first)
         #expect(record.urgency == [])
         var registration = Registration(report: sent)
@@ -163,7 +165,7 @@ extension JournalFixture {
 
     @Test func aFormReportsOwnUrgencyIsKeptWhenTheLeadChangesTheAnswers() throws {
         let fixture = try JournalFixture()
-        let sent = report("Он сказал, что придёт с ножом", what: [.selfHarm], inDanger: true)
+        let sent = sampleReport("Он сказал, что придёт с ножом", what: [.selfHarm], inDanger: true)
         let record = try #require(try fixture.collect([sent]).first)
         var registration = Registration(report: sent)
         registration.inDanger = false
@@ -225,7 +227,7 @@ extension JournalFixture {
 
     @Test func aFormReportsWordsNamesClassAndContactAreCarriedIntoTheEntry() throws {
         let fixture = try JournalFixture()
-        let sent = report(
+        let sent = sampleReport(
             "Мені үзіліс сайын итеріп жібереді", language: .kk, classOrGrade: "6Б", names: "Ерлан",
             contact: "telegram @anon")
         let registered = try fixture.registerReport(sent)

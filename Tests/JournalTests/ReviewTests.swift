@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SafetyKeys
+import TestSupport
 import Testing
 
 @testable import Journal
@@ -13,8 +14,8 @@ import Testing
 
     init() throws {
         fixture = try JournalFixture()
-        first = try fixture.registerReport(report("Меня толкают на перемене")).record.number
-        second = try fixture.registerReport(report("Он сказал, что принесёт нож", hour: "2026-11-22T05:00:00Z"))
+        first = try fixture.registerReport(sampleReport("Меня толкают на перемене")).record.number
+        second = try fixture.registerReport(sampleReport("Он сказал, что принесёт нож", hour: "2026-11-22T05:00:00Z"))
             .record.number
         try fixture.addMember("Директор", role: .director, passphrase: "Директор's own passphrase")
         director = try fixture.journal.unlock(
@@ -111,7 +112,7 @@ import Testing
     }
 
     @Test func theQueuePutsUnsignedHighRiskFirstAndSignedLast() throws {
-        let third = try fixture.registerReport(report("Третье", hour: "2026-11-22T06:00:00Z")).record.number
+        let third = try fixture.registerReport(sampleReport("Третье", hour: "2026-11-22T06:00:00Z")).record.number
         try assessHigh(third, by: fixture.session)
         try director.signOff(first, now: fixedNow)
         let queue = try director.reviewQueue(now: fixedNow)

@@ -211,21 +211,21 @@ let disguisedPhrases: [Phrase] = [
 @Suite struct FormAnswerUrgencyTests {
     @Test func dangerNowSelfHarmAndSexualAnswersRaiseTheirReasons() {
         let detector = UrgencyDetector.shared
-        #expect(detector.reasons(for: report("Помогите", inDanger: true)) == [.dangerNow])
-        #expect(detector.reasons(for: report("Помогите", what: [.selfHarm])) == [.selfHarm])
-        #expect(detector.reasons(for: report("Помогите", what: [.sexual])) == [.sexualViolence])
-        #expect(detector.reasons(for: report("Помогите", what: [.bullying, .physical])) == [])
+        #expect(detector.reasons(for: sampleReport("Помогите", inDanger: true)) == [.dangerNow])
+        #expect(detector.reasons(for: sampleReport("Помогите", what: [.selfHarm])) == [.selfHarm])
+        #expect(detector.reasons(for: sampleReport("Помогите", what: [.sexual])) == [.sexualViolence])
+        #expect(detector.reasons(for: sampleReport("Помогите", what: [.bullying, .physical])) == [])
     }
 
     @Test func reasonsComeInGravityOrder() {
         let reasons = UrgencyDetector.shared.reasons(
-            for: report("У него нож", what: [.sexual, .selfHarm], inDanger: true))
+            for: sampleReport("У него нож", what: [.sexual, .selfHarm], inDanger: true))
         #expect(reasons == [.dangerNow, .selfHarm, .sexualViolence, .wordsWeapons])
     }
 
     @Test func theNamesFieldIsReadToo() {
         let reasons = UrgencyDetector.shared.reasons(
-            for: report("Обижают на перемене", names: "Тимур, у которого пистолет"))
+            for: sampleReport("Обижают на перемене", names: "Тимур, у которого пистолет"))
         #expect(reasons == [.wordsWeapons])
     }
 }

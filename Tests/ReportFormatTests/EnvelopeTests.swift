@@ -23,12 +23,6 @@ private func payload(_ name: String) throws -> Data {
 
 private let vectorNames = ["ru-small", "kk-medium", "en-other"]
 
-private func sampleReport(text: String = "Меня обижают на перемене.") -> Report {
-    Report(
-        language: .ru, receivedHour: "2026-11-22T03:00:00Z", reporter: .studentOther, what: [.bullying],
-        place: .school, timing: .today, inDanger: false, classOrGrade: "5А", text: text, names: nil, contact: nil)
-}
-
 @Suite struct EnvelopeVectors {
     @Test(arguments: vectorNames) func parseThenSerialiseReproducesTheBytes(name: String) throws {
         let bytes = try vector(name)
@@ -127,8 +121,8 @@ private func sampleReport(text: String = "Меня обижают на пере�
 
     @Test func sizeDependsOnlyOnTheBucket() throws {
         let sealer = ReportSealer(recipient: try TestKeys.publicKey())
-        let short = try sealer.seal(sampleReport(text: "Да"))
-        let longer = try sealer.seal(sampleReport(text: String(repeating: "Очень длинный рассказ. ", count: 60)))
+        let short = try sealer.seal(sampleReport("Да"))
+        let longer = try sealer.seal(sampleReport(String(repeating: "Очень длинный рассказ. ", count: 60)))
         #expect(short.bytes.count == longer.bytes.count)
         #expect(short.paddedPayloadLength == FormatConstants.paddingBuckets[0])
     }
@@ -136,7 +130,7 @@ private func sampleReport(text: String = "Меня обижают на пере�
     @Test func theLongestAllowedReportStillFits() throws {
         // 20,000 astral characters in every text field: the worst case for UTF-8 length.
         let astral = String(repeating: "\u{1F600}", count: FormatConstants.Limits.text)
-        var report = sampleReport(text: astral)
+        var report = sampleReport(astral)
         report.names = String(repeating: "\u{1F600}", count: FormatConstants.Limits.names)
         report.contact = String(repeating: "\u{1F600}", count: FormatConstants.Limits.contact)
         let envelope = try ReportSealer(recipient: try TestKeys.publicKey()).seal(report)

@@ -1,5 +1,6 @@
 import Foundation
 import ReportFormat
+import TestSupport
 import Testing
 
 private func valid() -> ReportSubmission {
@@ -159,10 +160,9 @@ extension Result where Success == Report, Failure == ValidationFailure {
 /// have sealed does not decode.
 @Suite struct PayloadRules {
     static func report() -> Report {
-        Report(
-            language: .ru, receivedHour: "2026-11-22T03:00:00Z", reporter: .studentSelf, what: [.physical, .bullying],
-            place: .school, timing: .today, inDanger: true, classOrGrade: "7Б", text: "У него нож.", names: nil,
-            contact: nil)
+        sampleReport(
+            "У него нож.", reporter: .studentSelf, what: [.physical, .bullying], timing: .today, inDanger: true,
+            classOrGrade: "7Б")
     }
 
     @Test func aReportTheIntakeWouldSealDecodes() throws {

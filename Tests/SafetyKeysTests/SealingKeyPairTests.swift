@@ -9,7 +9,7 @@ import Testing
 
     @Test(arguments: [
         sampleReport(),
-        sampleReport(text: String(repeating: "Сынып жетекшісіне айттым, бірақ ештеңе өзгерген жоқ. ", count: 300)),
+        sampleReport(String(repeating: "Сынып жетекшісіне айттым, бірақ ештеңе өзгерген жоқ. ", count: 300)),
         Report(
             language: .kk, receivedHour: "2026-11-21T14:00:00Z", reporter: .parent, what: [.physical, .other],
             place: nil, timing: nil, inDanger: true, classOrGrade: nil, text: "Балама қол жұмсады.",

@@ -39,10 +39,3 @@ func randomSecret() -> SecureBytes {
     defer { bytes = [UInt8](repeating: 0, count: 32) }
     return bytes.withUnsafeBytes { SecureBytes(copying: $0) }
 }
-
-/// A report with Russian text, as the form would produce it.
-func sampleReport(text: String = "Меня обижают на перемене, я боюсь идти в школу.") -> Report {
-    Report(
-        language: .ru, receivedHour: "2026-11-22T03:00:00Z", reporter: .studentSelf, what: [.bullying, .cyberbullying],
-        place: .school, timing: .ongoing, inDanger: false, classOrGrade: "7Б", text: text, names: nil, contact: nil)
-}

@@ -5,38 +5,8 @@ import Spool
 import TestSupport
 import Testing
 
-/// A journal made with `senim init`, with entries registered by `senim register` from other channels.
-struct CLIJournal {
-    let folder: TemporaryDirectory
-    let secret: PassphraseFile
-    var path: String { folder.path("journal") }
-
-    init(entries: [[String]] = [["--type", "bullying"]]) throws {
-        folder = try TemporaryDirectory()
-        secret = try PassphraseFile("the lead's own long passphrase")
-        let created = try senim(["init", "--journal", folder.path("journal"), "--passphrase-file", secret.path])
-        try #require(created.status == 0, "\(created.stderr)")
-        for flags in entries {
-            let made = try run(
-                ["register", "--channel", "phone", "--reporter-role", "parent", "--text", "Звонок мамы", "--no-input"]
-                    + flags)
-            try #require(made.status == 0, "\(made.stderr)")
-        }
-    }
-
-    /// `senim` on this journal as its lead, unlocked with the passphrase file.
-    func run(_ arguments: [String], lang: String = "en") throws -> ProcessResult {
-        try senim(
-            arguments + ["--journal", path, "--as", "lead", "--passphrase-file", secret.path],
-            environment: ["SENIM_LANG": lang, "SENIM_NOW": "2026-11-23T05:00:00Z"])
-    }
-
-    func answersFile(_ json: String) throws -> String {
-        let path = folder.path("answers-\(UUID().uuidString).json")
-        try Data(json.utf8).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
+extension CLIJournal {
+    /// The output of a command run with `--json`, as an object.
     func json(_ output: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
     }

@@ -1,14 +1,6 @@
 import Foundation
 import TestSupport
 
-/// Runs the built `senim` as a user would. Messages are in English unless the test says otherwise, whatever the
-/// locale of the machine running the tests; `COLUMNS` fixes the width help text is wrapped to.
-func senim(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
-    var env = ["SENIM_LANG": "en", "COLUMNS": "80"]
-    for (key, value) in environment { env[key] = value }
-    return try ProgramRunner.run("senim", arguments, environment: env)
-}
-
 /// The `senim` message table of a language, read from the source tree.
 func messageTable(_ language: String) throws -> [String: String] {
     let url = Repository.root.appendingPathComponent("Sources/TriageCLI/Resources/\(language).json")
@@ -42,16 +34,4 @@ func permissions(_ path: String) throws -> Int {
 /// The names in a folder, sorted.
 func listing(_ folder: TemporaryDirectory) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted()
-}
-
-/// A folder holding a passphrase file, kept apart from the folder keys are written to.
-struct PassphraseFile {
-    let folder: TemporaryDirectory
-    let path: String
-
-    init(_ contents: String) throws {
-        folder = try TemporaryDirectory()
-        path = folder.path("passphrase.txt")
-        try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
-    }
 }

@@ -58,10 +58,7 @@ import Testing
         #expect(try journal.run(["plan", "1", "--print", "--out", html], lang: "ru").status == 0)
         let pdf = Repository.artifacts.appendingPathComponent("plan-ru.pdf")
         try? FileManager.default.removeItem(at: pdf)
-        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
-        let browser = try #require(chromium, "install chromium, or set SENIM_SKIP_BROWSER=1")
+        let browser = try BrowserSetup.chromium()
         let result = try ProgramRunner.run(
             browser,
             [

@@ -74,11 +74,7 @@ import Testing
         if ProcessInfo.processInfo.environment["SENIM_SKIP_BROWSER"] == "1" { return }
         let png = Repository.artifacts.appendingPathComponent("stats-ru.png")
         try? FileManager.default.removeItem(at: png)
-        let browser = try #require(
-            ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
-                FileManager.default.isExecutableFile(atPath: $0)
-            },
-            "install chromium, or set SENIM_SKIP_BROWSER=1")
+        let browser = try BrowserSetup.chromium()
         let result = try ProgramRunner.run(
             browser,
             [

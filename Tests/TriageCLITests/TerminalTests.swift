@@ -212,42 +212,28 @@
 
     /// `senim triage` driven like a person at an 80×24 console: unlock, open the report, register it, quit.
     @Suite struct TriageAtTheTerminal {
-        let folder: TemporaryDirectory
         let passphrase = "the lead's own long passphrase"
         let words = "Мені сыныптастарым күнде мазақ етеді, телефонымды тартып алады."
-
-        init() throws { folder = try TemporaryDirectory() }
-
-        var journal: String { folder.path("journal") }
 
         func jsonArray(_ output: String) throws -> [Any] {
             try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [Any], "not a list: \(output)")
         }
 
         /// A journal with one collected report, sealed to its key and pulled from a spool as the intake leaves it.
-        func journalWithOneReport() async throws -> PassphraseFile {
-            let secret = try PassphraseFile(passphrase)
-            let created = try senim(["init", "--journal", journal, "--passphrase-file", secret.path])
-            try #require(created.status == 0, "\(created.stderr)")
-            let recipient = try SealingPublicKey(
-                contentsOf: URL(fileURLWithPath: folder.path("journal/safety-service.pub")))
-            let report = Report(
-                language: .kk, receivedHour: "2026-11-20T04:00:00Z", reporter: .studentSelf,
-                what: [.bullying, .cyberbullying], place: .school, timing: .ongoing, inDanger: false,
-                classOrGrade: "6А", text: words, names: nil, contact: nil)
-            let spool = try SpoolDatabase(path: folder.path("spool.sqlite"))
-            try await spool.append([
-                SpoolEntry(envelope: try ReportSealer(recipient: recipient).seal(report), day: "2026-11-20")
-            ])
-            let pulled = try senim([
-                "pull", "--spool", folder.path("spool.sqlite"), "--journal", journal, "--passphrase-file", secret.path,
+        func journalWithOneReport() async throws -> CLIJournal {
+            let journal = try CLIJournal(entries: [], passphrase: passphrase)
+            let pulled = try await journal.pull([
+                sampleReport(
+                    words, language: .kk, hour: "2026-11-20T04:00:00Z", reporter: .studentSelf,
+                    what: [.bullying, .cyberbullying], timing: .ongoing, classOrGrade: "6А")
             ])
             try #require(pulled.status == 0, "\(pulled.stderr)")
-            return secret
+            return journal
         }
 
         @Test func unlockOpenRegisterQuitLeavesTheEntryInTheJournal() async throws {
-            let secret = try await journalWithOneReport()
+            let fixture = try await journalWithOneReport()
+            let (journal, secret) = (fixture.path, fixture.secret)
             let english = try messageTable("en")
             func text(_ key: String) throws -> String { try #require(english[key], "en.json has no \(key)") }
 
@@ -296,7 +282,8 @@
         }
 
         @Test func answeringNoRegistersNothing() async throws {
-            let secret = try await journalWithOneReport()
+            let fixture = try await journalWithOneReport()
+            let (journal, secret) = (fixture.path, fixture.secret)
             let english = try messageTable("en")
             func text(_ key: String) throws -> String { try #require(english[key], "en.json has no \(key)") }
 

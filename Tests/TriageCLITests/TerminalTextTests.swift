@@ -35,27 +35,16 @@ import Testing
     /// with bidi overrides: the first is unreadable (it breaks FORMAT.md), the second is shown with its overrides
     /// visible, and `inbox`, `show` and `--json` print nothing raw.
     @Test func aHostileReportReachesTheTerminalEscaped() async throws {
-        let folder = try TemporaryDirectory()
-        let journal = folder.path("journal")
-        let secret = try PassphraseFile("the lead's own long passphrase")
-        let created = try senim(["init", "--journal", journal, "--passphrase-file", secret.path])
-        try #require(created.status == 0, "\(created.stderr)")
-        let recipient = try SealingPublicKey(
-            contentsOf: URL(fileURLWithPath: folder.path("journal/safety-service.pub")))
-        func report(_ text: String, day: String) throws -> SpoolEntry {
-            let report = Report(
-                language: .en, receivedHour: "\(day)T04:00:00Z", reporter: .studentSelf, what: [.physical],
-                place: .school, timing: .today, inDanger: false, classOrGrade: "6", text: text, names: nil,
-                contact: nil)
-            return SpoolEntry(envelope: try ReportSealer(recipient: recipient).seal(report), day: day)
+        let fixture = try CLIJournal(entries: [])
+        let (journal, secret) = (fixture.path, fixture.secret)
+        func report(_ text: String, day: String) -> Report {
+            sampleReport(
+                text, language: .en, hour: "\(day)T04:00:00Z", reporter: .studentSelf, what: [.physical],
+                timing: .today, classOrGrade: "6")
         }
         let escapes = "someone has a knife\u{1B}[8m\u{9B}2J\u{1B}]0;ok\u{7} hidden"
         let bidi = "someone has a knife \u{202E}nedduh\u{202C} \u{2066}x\u{2069}"
-        let spool = try SpoolDatabase(path: folder.path("spool.sqlite"))
-        try await spool.append([try report(escapes, day: "2026-11-19"), try report(bidi, day: "2026-11-20")])
-        let pulled = try senim([
-            "pull", "--spool", folder.path("spool.sqlite"), "--journal", journal, "--passphrase-file", secret.path,
-        ])
+        let pulled = try await fixture.pull([report(escapes, day: "2026-11-19"), report(bidi, day: "2026-11-20")])
         try #require(pulled.status == 0, "\(pulled.stderr)")
         #expect(pulled.stdout.contains("unreadable: 1"), "\(pulled.stdout)")
 

@@ -1,17 +1,48 @@
 import Foundation
 import ReportFormat
+import Spool
+
+/// The one builder of sample reports and sample forms for every test target.
+
+/// A report as the intake form would produce it; every field but the text has a plain default.
+public func sampleReport(
+    _ text: String = "Меня обижают на перемене.", language: Language = .ru, hour: String = "2026-11-22T03:00:00Z",
+    reporter: ReporterRole = .studentOther, what: [Concern] = [.bullying], place: Place? = .school,
+    timing: Timing? = .thisWeek, inDanger: Bool = false, classOrGrade: String? = nil, names: String? = nil,
+    contact: String? = nil
+) -> Report {
+    Report(
+        language: language, receivedHour: hour, reporter: reporter, what: what, place: place, timing: timing,
+        inDanger: inDanger, classOrGrade: classOrGrade, text: text, names: names, contact: contact)
+}
+
+/// A report sealed to `key`, as a spool row received on its receipt day.
+public func sealedEntry(_ report: Report, to key: SealingPublicKey) throws -> SpoolEntry {
+    SpoolEntry(envelope: try ReportSealer(recipient: key).seal(report), day: String(report.receivedHour.prefix(10)))
+}
+
+/// The receipt time the in-process intake of the tests is given.
+public enum IntakeClock {
+    /// 2026-11-22T23:47:12Z: late in the UTC day, so a day taken in Kazakhstan's local time (UTC+5) would already
+    /// be the 23rd.
+    public static let now = Date(timeIntervalSince1970: 1_795_391_232)
+    /// `now` rounded down to the hour, as a payload carries it.
+    public static let hour = "2026-11-22T23:00:00Z"
+    /// The UTC day of `now`, as a spool row carries it.
+    public static let day = "2026-11-22"
+}
 
 /// A complete report as a reporter fills the form in one language, and what must come out of the envelope.
-struct Sample: Sendable, CustomStringConvertible {
-    let language: Language
-    let fields: FormFields
-    let expected: Report
+public struct Sample: Sendable, CustomStringConvertible {
+    public let language: Language
+    public let fields: FormFields
+    public let expected: Report
     /// Words the reporter typed or chose; none may appear in the spool's bytes.
-    let privateWords: [String]
+    public let privateWords: [String]
 
-    var description: String { language.rawValue }
+    public var description: String { language.rawValue }
 
-    static func of(_ language: Language) -> Sample {
+    public static func of(_ language: Language) -> Sample {
         switch language {
         case .kk: kk
         case .ru: ru
@@ -19,7 +50,7 @@ struct Sample: Sendable, CustomStringConvertible {
         }
     }
 
-    static let all: [Sample] = [kk, ru, en]
+    public static let all: [Sample] = [kk, ru, en]
 
     /// Builds the form a browser sends: text areas with CRLF line ends, an empty honeypot.
     private static func make(
@@ -37,19 +68,19 @@ struct Sample: Sendable, CustomStringConvertible {
         fields.append("contact", contact)
         fields.append("website", "")
         let text = textLines.joined(separator: "\n")
-        let expected = Report(
-            language: language, receivedHour: fixedHour, reporter: reporter, what: what, place: place,
-            timing: timing, inDanger: danger, classOrGrade: classOrGrade, text: text, names: names, contact: contact
+        let expected = sampleReport(
+            text, language: language, hour: IntakeClock.hour, reporter: reporter, what: what, place: place,
+            timing: timing, inDanger: danger, classOrGrade: classOrGrade, names: names, contact: contact
         ).normalised()
         let typed = [text, names, contact].joined(separator: " ")
         let words = typed.split(whereSeparator: { $0.isWhitespace || $0.isPunctuation }).map(String.init)
         // Short words could turn up by chance in random ciphertext; five bytes or more cannot, in practice.
-        let choices = [reporter.rawValue, place.rawValue, timing.rawValue] + what.map(\.rawValue) + [fixedHour]
+        let choices = [reporter.rawValue, place.rawValue, timing.rawValue] + what.map(\.rawValue) + [IntakeClock.hour]
         let privateWords = (words + choices + [classOrGrade]).filter { $0.utf8.count >= 5 }
         return Sample(language: language, fields: fields, expected: expected, privateWords: privateWords)
     }
 
-    static let ru = make(
+    public static let ru = make(
         .ru, reporter: .studentSelf, what: [.physical, .bullying], place: .school, timing: .ongoing, danger: false,
         classOrGrade: "7 Б",
         textLines: [
@@ -58,7 +89,7 @@ struct Sample: Sendable, CustomStringConvertible {
         ],
         names: "Ерлан Сапаров и Дамир", contact: "напишите учительнице Гульнаре")
 
-    static let kk = make(
+    public static let kk = make(
         .kk, reporter: .studentOther, what: [.psychological, .cyberbullying], place: .online, timing: .thisWeek,
         danger: false, classOrGrade: "6 Ә",
         textLines: [
@@ -66,7 +97,7 @@ struct Sample: Sendable, CustomStringConvertible {
         ],
         names: "Асқар, Мәдина", contact: "")
 
-    static let en = make(
+    public static let en = make(
         .en, reporter: .parent, what: [.neglect, .other], place: .onTheWay, timing: .earlier, danger: false,
         classOrGrade: "4 C",
         textLines: ["My daughter walks alone past a building site", "somebody shouted threats 🙁 twice"],
@@ -75,7 +106,7 @@ struct Sample: Sendable, CustomStringConvertible {
 
 extension Report {
     /// The same report with empty optional texts read as absent, as validation stores them.
-    func normalised() -> Report {
+    public func normalised() -> Report {
         var copy = self
         if copy.names?.isEmpty == true { copy.names = nil }
         if copy.contact?.isEmpty == true { copy.contact = nil }

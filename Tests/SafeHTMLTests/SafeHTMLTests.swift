@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import SafeHTML
+import TestSupport
 import Testing
 
 @Suite struct SafeHTMLTests {

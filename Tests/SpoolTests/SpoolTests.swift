@@ -1,19 +1,16 @@
 import Foundation
 import GRDB
-import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
-import IntakeServer
 import ReportFormat
 import SafetyKeys
+import Spool
 import TestSupport
 import Testing
 
 /// A sealed entry whose text names its number.
-func sealedEntry(_ number: Int, day: String = fixedDay) throws -> SpoolEntry {
-    let report = Report(
-        language: .kk, receivedHour: fixedHour, reporter: .staff, what: [.other], place: nil, timing: nil,
-        inDanger: false, classOrGrade: nil, text: "report \(number)", names: nil, contact: nil)
+func sealedEntry(_ number: Int, day: String = IntakeClock.day) throws -> SpoolEntry {
+    let report = sampleReport(
+        "report \(number)", language: .kk, hour: IntakeClock.hour, reporter: .staff, what: [.other], place: nil,
+        timing: nil)
     return SpoolEntry(envelope: try ReportSealer(recipient: TestKeys.publicKey()).seal(report), day: day)
 }
 
@@ -189,28 +186,6 @@ func sealedEntry(_ number: Int, day: String = fixedDay) throws -> SpoolEntry {
     }
 }
 
-@Suite struct GroupCommitThroughTheRouter {
-    @Test func twoHundredConcurrentReportsAreAllStoredAndOpen() async throws {
-        let intake = try await Intake.make(onDisk: true) { $0.globalPerMinute = 0 }
-        let statuses = try await intake.test { client in
-            try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
-                for number in 0..<200 {
-                    var fields = Sample.ru.fields
-                    fields.set("text", "Сообщение номер \(number)")
-                    group.addTask { [fields] in try await client.postForm(fields).status }
-                }
-                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
-            }
-        }
-        #expect(statuses.count == 200)
-        #expect(statuses.allSatisfy { $0 == .ok })
-        let reports = try intake.openedReports()
-        #expect(reports.count == 200)
-        #expect(Set(reports.map(\.text)) == Set((0..<200).map { "Сообщение номер \($0)" }))
-        #expect(reports.allSatisfy { $0.receivedHour == fixedHour && $0.language == .ru })
-    }
-}
-
 /// Collected envelopes leave no copy in any file of the spool: database, write-ahead log or shared memory (issue 13).
 @Suite struct SpoolErasureTests {
     static func files(_ path: String) throws -> [String: [UInt8]] {
@@ -265,7 +240,7 @@ func sealedEntry(_ number: Int, day: String = fixedDay) throws -> SpoolEntry {
 @Suite struct SpoolPageTests {
     func entry(bytes: Int) -> SpoolEntry {
         SpoolEntry(
-            id: Data(Sodium.randomBytes(16)), receivedDay: fixedDay, keyID: Data(count: 8),
+            id: Data(Sodium.randomBytes(16)), receivedDay: IntakeClock.day, keyID: Data(count: 8),
             envelope: Data(repeating: 0x5A, count: bytes))
     }
 
