@@ -91,16 +91,27 @@ extension JournalSession {
     public func assess(
         _ number: String, answers: ProtocolAnswers, decision: AssessmentDecision, now: Date
     ) throws -> Assessment {
+        try checkMayAssess()
+        let entry = try findEntry(number, now: now)
+        return try assess(entry, dataKey: try entryDataKey(entry), answers: answers, decision: decision, now: now)
+    }
+
+    func checkMayAssess() throws {
         guard member.role.triages || member.role == .specialist else {
             throw JournalError.notAllowed(member: member.name, action: .assess)
         }
-        let entry = try findEntry(number, now: now)
+    }
+
+    /// `assess` on an entry already found, with its data key already unwrapped (see ``OpenEntry``).
+    func assess(
+        _ entry: EntryRecord, dataKey: SecureBytes, answers: ProtocolAnswers, decision: AssessmentDecision, now: Date
+    ) throws -> Assessment {
+        try checkMayAssess()
         let proposal = RiskRules.propose(answers, RiskContext(entry))
         let reason = decision.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if decision.level != proposal.level, reason?.isEmpty ?? true {
             throw JournalError.overrideWithoutReason(proposed: proposal.level, decided: decision.level)
         }
-        let dataKey = try entryDataKey(entry)
         let stamp = JournalClock.stamp(now)
         let sequence: Int = try writer.write { db in
             let sequence =

@@ -1,4 +1,5 @@
 import Foundation
+import SafeguardingRules
 
 /// An entry found once, whose key ring is unwrapped at most once: what a screen holds while it shows an entry and
 /// acts on it, instead of looking the entry up by its number for every part and unwrapping its key for each.
@@ -48,6 +49,33 @@ public final class OpenEntry {
     /// The director signs the entry off as it stands now.
     @discardableResult
     public func signOff(now: Date) throws -> SignOffStatus { try session.signOff(record, now: now, keyRing: keyRing) }
+
+    /// Stores a new assessment (see ``JournalSession/assess(_:answers:decision:now:)``); the entry's row is read
+    /// again, since its risk level is now the decided one.
+    @discardableResult
+    public func assess(answers: ProtocolAnswers, decision: AssessmentDecision, now: Date) throws -> Assessment {
+        let saved = try session.assess(
+            record, dataKey: try keyRing().current, answers: answers, decision: decision, now: now)
+        let ring = self.ring
+        record = try session.findEntry(record.number, now: now)
+        self.ring = ring
+        return saved
+    }
+
+    /// The rules' proposal for `answers`, nothing stored.
+    public func proposeRisk(answers: ProtocolAnswers) -> RiskProposal {
+        RiskRules.propose(answers, RiskContext(record))
+    }
+
+    /// Adds a measure to the entry's help and support plan.
+    public func addMeasure(_ measure: PlanMeasure, now: Date) throws {
+        try session.addMeasure(measure, to: record, key: try keyRing().current, now: now)
+    }
+
+    /// Records that the entry's materials were sent to an external body.
+    public func addReferral(_ referral: Referral, now: Date) throws {
+        try session.addReferral(referral, to: record, key: try keyRing().current, now: now)
+    }
 
     /// Adds a comment, encrypted with the entry's data key.
     public func comment(_ text: String, now: Date) throws {

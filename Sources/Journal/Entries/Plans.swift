@@ -80,27 +80,41 @@ extension JournalSession {
 
     /// Adds a measure to the entry's help and support plan.
     public func addMeasure(_ measure: PlanMeasure, to number: String, now: Date) throws {
+        try checkMayPlan()
+        let entry = try findEntry(number, now: now)
+        try addMeasure(measure, to: entry, key: try entryDataKey(entry), now: now)
+    }
+
+    func addMeasure(_ measure: PlanMeasure, to entry: EntryRecord, key: SecureBytes, now: Date) throws {
         let fields = [measure.kind, measure.responsible, measure.volume, measure.term, measure.indicator]
         guard fields.allSatisfy({ !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) else {
             throw JournalError.incompletePlanItem
         }
-        try addPlanItem(kind: "measure", content: try JSONEncoder().encode(measure), to: number, now: now)
+        try addPlanItem(kind: "measure", content: try JSONEncoder().encode(measure), to: entry, key: key, now: now)
     }
 
     /// Records that the entry's materials were sent to an external body.
     public func addReferral(_ referral: Referral, to number: String, now: Date) throws {
+        try checkMayPlan()
+        let entry = try findEntry(number, now: now)
+        try addReferral(referral, to: entry, key: try entryDataKey(entry), now: now)
+    }
+
+    func addReferral(_ referral: Referral, to entry: EntryRecord, key: SecureBytes, now: Date) throws {
         guard !referral.recipient.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
             !referral.sent.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, CalendarDay(referral.on) != nil
         else { throw JournalError.incompletePlanItem }
-        try addPlanItem(kind: "referral", content: try JSONEncoder().encode(referral), to: number, now: now)
+        try addPlanItem(kind: "referral", content: try JSONEncoder().encode(referral), to: entry, key: key, now: now)
     }
 
-    private func addPlanItem(kind: String, content: Data, to number: String, now: Date) throws {
+    func checkMayPlan() throws {
         guard member.role.triages || member.role == .specialist else {
             throw JournalError.notAllowed(member: member.name, action: .plan)
         }
-        let entry = try findEntry(number, now: now)
-        let key = try entryDataKey(entry)
+    }
+
+    private func addPlanItem(kind: String, content: Data, to entry: EntryRecord, key: SecureBytes, now: Date) throws {
+        try checkMayPlan()
         let stamp = JournalClock.stamp(now)
         let sealed = FieldCipher.seal(
             Array(content), key: key, context: Self.planContext(entryID: entry.id!, kind: kind, at: stamp))

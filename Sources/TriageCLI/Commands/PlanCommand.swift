@@ -61,16 +61,17 @@ struct PlanCommand: AsyncParsableCommand {
         let m = options.messages
         let session = try options.unlock()
         let now = options.now()
-        let entry = try session.findEntry(number, now: now)
+        let open = try session.open(entry: number, now: now)
+        let entry = open.record
         if addMeasure {
             let measure = PlanMeasure(
                 kind: kind!, responsible: responsible!, volume: volume!, term: term!, indicator: indicator!)
-            try session.addMeasure(measure, to: entry.number, now: now)
+            try open.addMeasure(measure, now: now)
         } else if addReferral {
             let day = on ?? CalendarDay(now, in: session.timeZone).description
-            try session.addReferral(Referral(recipient: to!, sent: sent!, on: day), to: entry.number, now: now)
+            try open.addReferral(Referral(recipient: to!, sent: sent!, on: day), now: now)
         }
-        let plan = try session.plan(of: entry.number, now: now)
+        let plan = try open.plan()
         if printable {
             let path = out ?? "plan-\(entry.number.replacingOccurrences(of: "/", with: "-")).html"
             let html = try Self.document(entry: entry, plan: plan, messages: m, timeZone: session.timeZone, now: now)
