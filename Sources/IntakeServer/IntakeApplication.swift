@@ -96,9 +96,10 @@ public func buildRouter(_ services: IntakeServices) -> Router<IntakeRequestConte
 
 /// Builds the whole intake application from its configuration.
 public func buildApplication(
-    configuration: IntakeConfiguration, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+    configuration: IntakeConfiguration, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+    floodClock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
 ) async throws -> some ApplicationProtocol {
-    let services = try await IntakeServices(configuration: configuration, now: now)
+    let services = try await IntakeServices(configuration: configuration, now: now, floodClock: floodClock)
     let router = buildRouter(services)
     let keyID = services.sealer.recipient.keyID
     let collection = services.collectorKey == nil ? "off (no collector key)" : "on"
