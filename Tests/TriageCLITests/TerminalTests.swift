@@ -7,12 +7,12 @@
     import Testing
 
     /// Why a terminal run could not go on.
-    private struct TerminalRunError: Error, CustomStringConvertible {
+    struct TerminalRunError: Error, CustomStringConvertible {
         let description: String
     }
 
     /// The C library's pseudo-terminal calls, which the Glibc module does not import (they need _XOPEN_SOURCE).
-    private enum PTY {
+    enum PTY {
         typealias Call = @convention(c) (Int32) -> Int32
         typealias NameCall = @convention(c) (Int32, UnsafeMutablePointer<CChar>, Int) -> Int32
 
@@ -27,7 +27,7 @@
     }
 
     /// What a terminal run printed.
-    private struct TerminalResult {
+    struct TerminalResult {
         let status: Int32
         let stdout: String
         let stderr: String
@@ -38,7 +38,7 @@
     /// `setsid --ctty` starts a new session whose controlling terminal is the pty on stdin, so `/dev/tty` is
     /// that pty; stdout and stderr stay pipes. Before exec the shell raises the core-file limit, so a limit
     /// of 0 seen later was set by `senim` itself.
-    private final class TerminalRun: @unchecked Sendable {
+    final class TerminalRun: @unchecked Sendable {
         private let process = Process()
         private let master: Int32
         private let output = Pipe()
@@ -242,11 +242,11 @@
                 everythingOnTerminal: true)
             try run.waitForPrompt(try text("prompt.passphrase").replacingOccurrences(of: "{member}", with: "lead"))
             run.type(passphrase)
-            var offset = try run.waitFor(try text("triage.prompt"), after: 0)
+            var offset = try run.waitFor(try text("key.open"), after: 0)
             #expect(run.screen.contains("reports waiting: 1, urgent: 0"))
 
             offset = try run.answer("1")
-            try run.waitFor(try text("triage.report_prompt"), after: 0)
+            try run.waitFor(try text("key.register"), after: 0)
             #expect(run.screen.contains(words), "the report is shown as the reporter wrote it")
 
             offset = try run.answer("g")
@@ -290,7 +290,7 @@
             let run = try TerminalRun(["triage", "--journal", journal], everythingOnTerminal: true)
             try run.waitForPrompt(try text("prompt.passphrase").replacingOccurrences(of: "{member}", with: "lead"))
             run.type(passphrase)
-            try run.waitFor(try text("triage.prompt"), after: 0)
+            try run.waitFor(try text("key.open"), after: 0)
             try run.answer("1")
             let offset = try run.answer("g")
             var questions = 0
@@ -323,7 +323,7 @@
             let run = try TerminalRun(
                 ["assess", "1", "--journal", journal.path, "--passphrase-file", journal.secret.path, "--lang", "ru"],
                 everythingOnTerminal: true)
-            try run.waitFor(try text("assess.answer_prompt"), after: 0)
+            try run.waitFor("Enter — неизвестно · и — назад]: ", after: 0)
             #expect(run.screen.contains(try text("protocol.risk.1")))
             // 22 risk, 11 vulnerability and 10 protective questions; the 30th is vulnerability 8.
             for question in 1...43 {
@@ -336,6 +336,9 @@
             }
             #expect(run.screen.contains(try text("protocol.protective.10")))
             #expect(run.screen.contains(try text("protocol.vulnerability.8")))
+            // Every answer on one screen before anything is saved; the Latin s (and its Cyrillic ы) goes on.
+            try run.waitFor(try text("assess.review_heading"), after: 0)
+            try run.answer("s")
             #expect(run.screen.contains("высокий"), "the proposal is high")
             try run.answer(try text("answer.no_key"))  // do not accept: choose another level
             try run.answer("2")  // medium
@@ -438,12 +441,12 @@
                 everythingOnTerminal: true)
             try run.waitForPrompt(try text("prompt.passphrase").replacingOccurrences(of: "{member}", with: "Директор"))
             run.type("директордың өз құпия фразасы")
-            try run.waitFor(try text("review.prompt"), after: 0)
+            try run.waitFor(try text("key.open"), after: 0)
             #expect(run.screen.contains("Жазбалар: 2, тексеруді күтуде: 2"))
 
             var offset = run.screen.count
             try run.answer("2")
-            try run.waitFor(try text("review.entry_prompt"), after: offset)
+            try run.waitFor(try text("key.sign"), after: offset)
             #expect(run.screen.dropFirst(offset).contains("Звонок мамы"), "the entry's words are shown")
 
             offset = run.screen.count

@@ -9,8 +9,9 @@ struct AssessCommand: AsyncParsableCommand {
         abstract: "Rate an entry's risk with the protocol (item 33, Annex 8): answers, proposed level, decision.",
         discussion: """
             At a terminal, asks the 22 risk, 11 vulnerability and 10 protective questions (y, n, or Enter for \
-            unknown, with a note after a yes), shows the level the rules propose and the answers that produced \
-            it, then asks you to accept it or choose another level with a reason, and the outcome. With \
+            unknown, with a note after a yes; b goes back a question), shows every answer on one screen to change \
+            any, then the level the rules propose and the answers that produced it, and asks you to accept it or \
+            choose another level with a reason, and the outcome; nothing is saved before the last yes. With \
             --answers FILE it asks nothing: FILE is JSON keyed by group and question number, e.g. \
             {"risk": {"13": "yes"}, "vulnerability": {"10": {"answer": "yes", "note": "…"}}}. Every \
             assessment is kept; assessing again adds a new one.
@@ -74,80 +75,73 @@ struct AssessCommand: AsyncParsableCommand {
         }
         let session = try options.unlock()
         let now = options.now()
-        let entry = try session.findEntry(number, now: now)
+        let entry = try session.open(entry: number, now: now)
         let prompter = Prompter(m: m)
-        let p = Presentation(m: m, timeZone: session.timeZone, now: now)
-        print(m("assess.heading", ["number": entry.number]))
-        print(m("assess.instructions"))
-        guard let given = ask(prompter) else { throw ExitCode(1) }
-        let proposal = try session.proposeRisk(for: entry.number, answers: given, now: now)
-        print("")
-        print(p.proposalText(proposal))
-        var decided = proposal.level
-        var why: String?
-        if !prompter.confirm(m("assess.accept_prompt")) {
-            decided =
-                prompter.choose(
-                    m("assess.choose_level"), RiskLevel.self, prefix: "level", default: nil, presentation: p)
-                ?? proposal.level
-            while decided != proposal.level {
-                guard let text = prompter.line(m("assess.reason_prompt")) else { throw ExitCode(1) }
-                let trimmed = text.trimmingCharacters(in: .whitespaces)
-                if !trimmed.isEmpty {
-                    why = trimmed
-                    break
-                }
-                print(m("assess.reason_required"))
-            }
-        }
-        let chosenOutcome =
-            prompter.choose(
-                m("assess.choose_outcome"), AssessmentOutcome.self, prefix: "outcome",
-                default: .expected(for: decided), presentation: p) ?? .expected(for: decided)
-        guard prompter.confirm(m("assess.confirm")) else {
+        // The questions, the notes and the proposal are confidential: asked in the alternate screen, which leaves
+        // nothing behind; only the outcome line is printed after it.
+        let saved = try await AlternateScreen.run { try interview(entry, prompter: prompter, now: now) }
+        guard let saved else {
             print(m("assess.not_saved"))
             return
         }
-        let saved = try session.assess(
-            entry.number, answers: given,
-            decision: AssessmentDecision(level: decided, reason: why, outcome: chosenOutcome), now: now)
         try report(saved, session: session, now: now)
     }
 
-    /// Asks every question of the protocol; nil at end of input.
-    func ask(_ prompter: Prompter) -> ProtocolAnswers? {
+    /// Asks the protocol, shows every answer for review and change, then the proposal and the decision; returns
+    /// the stored assessment, or nil when the person left without saving.
+    func interview(_ entry: OpenEntry, prompter: Prompter, now: Date) throws -> Assessment? {
         let m = options.messages
+        let dialogue = AssessmentDialogue(prompter: prompter)
+        let p = Presentation(m: m, timeZone: entry.session.timeZone, now: now)
+        Terminal.clear()
+        print(m("assess.heading", ["number": entry.number]))
+        print(
+            Terminal.fold(
+                m(
+                    "assess.instructions",
+                    ["yes": m("answer.yes_key"), "no": m("answer.no_key"), "back": m("assess.key_back")])))
         var given = ProtocolAnswers()
-        for group in FactorGroup.allCases {
-            for item in group.items {
-                if let heading = Self.heading(before: group, item) { print("\n" + m(heading)) }
-                print("\(String(format: "%2d", item)). \(m("protocol.\(group.rawValue).\(item)"))")
-                while true {
-                    guard let text = prompter.line(m("assess.answer_prompt")) else { return nil }
-                    let typed = text.trimmingCharacters(in: .whitespaces).lowercased()
-                    let answer: FactorAnswer?
-                    switch typed {
-                    case "": answer = .unknown
-                    case "y", "yes", m("answer.yes_key").lowercased(): answer = .yes
-                    case "n", "no", m("answer.no_key").lowercased(): answer = .no
-                    default: answer = nil
+        guard dialogue.askAll(&given) else { throw ExitCode(1) }
+        var notice: String?
+        while true {
+            switch dialogue.review(&given, notice: notice) {
+            case .endOfInput: throw ExitCode(1)
+            case .leave: return nil
+            case .save: break
+            }
+            let proposal = entry.proposeRisk(answers: given)
+            Terminal.clear()
+            print(p.proposalText(proposal))
+            var decided = proposal.level
+            var why: String?
+            if !prompter.confirm(m("assess.accept_prompt")) {
+                decided =
+                    prompter.choose(
+                        m("assess.choose_level"), RiskLevel.self, prefix: "level", default: nil, presentation: p)
+                    ?? proposal.level
+                while decided != proposal.level {
+                    guard let text = prompter.line(m("assess.reason_prompt")) else { throw ExitCode(1) }
+                    let trimmed = text.trimmingCharacters(in: .whitespaces)
+                    if !trimmed.isEmpty {
+                        why = trimmed
+                        break
                     }
-                    guard let answer else {
-                        print(m("prompt.invalid"))
-                        continue
-                    }
-                    var note: String?
-                    if answer == .yes {
-                        guard let text = prompter.line(m("assess.note_prompt")) else { return nil }
-                        let trimmed = text.trimmingCharacters(in: .whitespaces)
-                        note = trimmed.isEmpty ? nil : trimmed
-                    }
-                    given[FactorID(group, item)] = ProtocolAnswers.Given(answer, note: note)
-                    break
+                    print(m("assess.reason_required"))
                 }
             }
+            let chosenOutcome =
+                prompter.choose(
+                    m("assess.choose_outcome"), AssessmentOutcome.self, prefix: "outcome",
+                    default: .expected(for: decided), presentation: p) ?? .expected(for: decided)
+            guard prompter.confirm(m("assess.confirm")) else {
+                // Nothing is lost by a "no": back to the answers, which can be changed, saved or left.
+                notice = m("assess.kept")
+                continue
+            }
+            return try entry.assess(
+                answers: given, decision: AssessmentDecision(level: decided, reason: why, outcome: chosenOutcome),
+                now: now)
         }
-        return given
     }
 
     /// The protocol's section headings: the student's and the family's risk factors, then each other group.

@@ -8,22 +8,36 @@ struct TriageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "triage",
         abstract: "Work the queue: unlock once, open reports (urgent first), register them, quit.",
-        discussion: "Keyboard only; fits a plain 80×24 terminal. Messages in --lang kk, ru or en (default: the locale)."
+        discussion: """
+            Keyboard only; fits a plain 80×24 terminal and pages through any number of reports. Every key also \
+            works as the Cyrillic letter in its place; ? shows the keys of each screen. Runs in the terminal's \
+            alternate screen: nothing of a report stays on the screen afterwards. Messages in --lang kk, ru or en \
+            (default: the locale).
+            """
     )
 
     @OptionGroup var options: JournalOptions
 
-    /// Reports shown on one screen.
-    static let pageSize = 12
+    /// Rows of a screen kept for the header, the page's position, a notice and the prompt: 12 reports a page at
+    /// 80×24.
+    static let reservedRows = 12
 
     func run() async throws {
         let m = options.messages
         let session = try options.unlock()
         let prompter = Prompter(m: m)
+        try await AlternateScreen.run { try work(session: session, prompter: prompter, m: m) }
+    }
+
+    func work(session: JournalSession, prompter: Prompter, m: Messages) throws {
         var notice: String?
+        var pager = Pager(count: 0, pageSize: Pager.pageSize(rows: Terminal.size.rows, reserved: Self.reservedRows))
         while true {
             let now = options.now()
             let items = try session.inboxLines(now: now, includeUnreadable: false)
+            pager = Pager(
+                count: items.count, pageSize: Pager.pageSize(rows: Terminal.size.rows, reserved: Self.reservedRows),
+                page: pager.page)
             let p = Presentation(m: m, timeZone: session.timeZone, now: now)
             let allClocks = try session.deadlines(now: now)
             let clocks = allClocks.filter { $0.kind == .registration }
@@ -32,34 +46,30 @@ struct TriageCommand: AsyncParsableCommand {
             let overdueSteps = allClocks.filter { $0.kind != .registration && $0.overdue }
             clear()
             let urgent = items.filter { !$0.record.urgency.isEmpty }.count
-            print(m("triage.header", ["member": session.member.name]))
-            print(m("inbox.summary", ["count": "\(items.count)", "urgent": "\(urgent)"]))
+            print(Terminal.fit(m("triage.header", ["member": session.member.name])))
+            print(Terminal.fit(m("inbox.summary", ["count": "\(items.count)", "urgent": "\(urgent)"])))
             if !overdueSteps.isEmpty {
                 let entries = Set(overdueSteps.map(\.subject)).sorted().joined(separator: ", ")
-                print("! " + m("triage.overdue_steps", ["count": "\(overdueSteps.count)", "entries": entries]))
+                print(
+                    Terminal.fit(
+                        "! " + m("triage.overdue_steps", ["count": "\(overdueSteps.count)", "entries": entries])))
             }
-            print(String(repeating: "─", count: 78))
-            for (index, item) in items.prefix(Self.pageSize).enumerated() {
-                print(queueLine(item, index: index + 1, p: p, due: due[item.record.shortID]))
-            }
-            if items.count > Self.pageSize {
-                print(m("triage.more", ["count": "\(items.count - Self.pageSize)"]))
+            print(Terminal.rule)
+            for index in pager.range {
+                print(queueLine(items[index], index: index + 1, p: p, due: due[items[index].record.shortID]))
             }
             if items.isEmpty { print(m("triage.empty")) }
-            print(String(repeating: "─", count: 78))
-            if let notice { print(notice) }
+            print(Terminal.rule)
+            if pager.pages > 1 { print(pager.position(m)) }
+            if let notice { print(Terminal.fold(notice)) }
             notice = nil
-            switch prompter.queueChoice(m("triage.prompt"), shown: min(items.count, Self.pageSize)) {
+            switch prompter.queue(prompter.queueKeys(pager), pager: &pager) {
             case .quit:
                 return
-            case .refresh:
-                continue
-            case .invalid:
-                notice = m("prompt.invalid")
-            case .open(let n):
-                if let done = try openReport(items[n - 1], session: session, prompter: prompter) {
-                    notice = done
-                }
+            case .redraw(let message):
+                notice = message
+            case .open(let index):
+                notice = try openReport(items[index], session: session, prompter: prompter)
             }
         }
     }
@@ -69,11 +79,10 @@ struct TriageCommand: AsyncParsableCommand {
         let record = item.record
         let mark = record.urgency.isEmpty ? " " : "!"
         let left = due.map { p.shortDue($0) }.map { "[\($0)] " } ?? ""
-        let number = index < 10 ? " \(index)" : "\(index)"
+        let number = String(repeating: " ", count: max(0, 2 - "\(index)".count)) + "\(index)"
         let start = "\(number) \(mark) \(record.shortID) \(p.localTime(record.receivedHour)) \(left)"
         let rest = "\(record.language ?? "—") \(p.labels("concern", record.concerns))"
-        let line = start + rest
-        return line.count > 78 ? String(line.prefix(77)) + "…" : line
+        return Terminal.fit(start + rest)
     }
 
     /// Shows one report and offers to register it; returns a notice for the queue screen.
@@ -82,33 +91,41 @@ struct TriageCommand: AsyncParsableCommand {
         let now = options.now()
         let shown = try session.show(report: item.record.hexID, now: now)
         let p = Presentation(m: m, timeZone: session.timeZone, now: now)
-        clear()
-        print(p.reportText(shown))
-        print(String(repeating: "─", count: 78))
+        let keys = Keys(
+            m: m,
+            actions: [
+                Keys.Action(key: "g", label: "key.register"), Keys.Action(key: "b", label: "key.back"),
+                Keys.Action(key: "?", label: "key.help"),
+            ])
+        var notice: String?
         while true {
-            guard let answer = prompter.line(m("triage.report_prompt"))?.trimmingCharacters(in: .whitespaces) else {
+            clear()
+            print(p.reportText(shown))
+            print(Terminal.rule)
+            if let notice { print(Terminal.fold(notice)) }
+            notice = nil
+            switch prompter.screen(keys) {
+            case .endOfInput, .key("b"):
                 return nil
-            }
-            switch answer.lowercased() {
-            case "b", "", m("triage.key_back"):
-                return nil
-            case "g", m("triage.key_register"):
+            case .redraw(let message):
+                notice = message
+            case .key("g"):
                 var registration = Registration(report: shown.report!)
                 clear()
                 print(m("triage.registering", ["id": shown.record.shortID]))
                 RegistrationDialogue(prompter: prompter, p: p).run(&registration, askChannel: false)
                 if registration.types.isEmpty {
-                    print(m("error.no_types"))
+                    notice = m("error.no_types")
                     continue
                 }
                 guard prompter.confirm(m("triage.confirm_register")) else { return m("triage.not_registered") }
                 let detail = try session.register(report: shown.record.hexID, registration, now: now)
                 return m("register.done", ["number": detail.record.number])
-            default:
-                print(m("prompt.invalid"))
+            case .key:
+                notice = m("prompt.invalid")
             }
         }
     }
 
-    func clear() { Prompter.clearScreen() }
+    func clear() { Terminal.clear() }
 }

@@ -15,30 +15,71 @@ struct Prompter {
         return readLine(strippingNewline: true)
     }
 
-    /// What was typed at a queue screen (`senim triage`, `senim review`).
-    enum QueueChoice: Equatable {
-        case quit, refresh, invalid
-        /// The item shown with this number (1-based).
+    /// What a queue screen does next.
+    enum QueueOutcome: Equatable {
+        /// Open the item with this index (0-based, across all pages).
         case open(Int)
+        case quit
+        /// Draw the screen again, with this notice under the list.
+        case redraw(String?)
     }
 
-    /// Asks at a queue screen: `q` quits (as does the end of input), Enter or `r` refreshes, a number among the
-    /// `shown` items opens it.
-    func queueChoice(_ prompt: String, shown: Int) -> QueueChoice {
-        guard let answer = line(prompt)?.trimmingCharacters(in: .whitespaces) else { return .quit }
-        switch answer.lowercased() {
-        case "q", "quit", m("triage.key_quit"): return .quit
-        case "", "r", m("triage.key_refresh"): return .refresh
+    /// Reads one line at a queue screen (`senim triage`, `senim review`): a number opens that item from whichever
+    /// page is shown; `n` and `p` (or → and ←) turn the pages; `?` explains the keys; `q` or the end of input
+    /// quits; Enter shows the screen again. Every letter also works as the Cyrillic letter in its place.
+    func queue(_ keys: Keys, pager: inout Pager) -> QueueOutcome {
+        guard let typed = line(keys.prompt()) else { return .quit }
+        switch Keyboard.read(typed) {
+        case .empty, .ignored, .arrow(.up), .arrow(.down):
+            return .redraw(nil)
+        case .number(let n):
+            guard n >= 1, n <= pager.count else {
+                return .redraw(m("queue.no_such_item", ["number": "\(n)", "count": "\(pager.count)"]))
+            }
+            return .open(n - 1)
+        case .key("n"), .arrow(.right):
+            return .redraw(pager.next() ? nil : m("queue.last_page"))
+        case .key("p"), .arrow(.left):
+            return .redraw(pager.previous() ? nil : m("queue.first_page"))
+        case .key("q"):
+            return .quit
+        case .key("?"):
+            return .redraw(keys.help().joined(separator: "\n"))
         default:
-            guard let n = Int(answer), n >= 1, n <= shown else { return .invalid }
-            return .open(n)
+            return .redraw(m("prompt.invalid"))
+        }
+    }
+
+    /// The keys of a queue screen whose list has `pager`'s pages.
+    func queueKeys(_ pager: Pager) -> Keys {
+        var actions: [Keys.Action] = []
+        if pager.pages > 1 {
+            actions += [Keys.Action(key: "n", label: "key.next"), Keys.Action(key: "p", label: "key.previous")]
+        }
+        actions += [Keys.Action(key: "?", label: "key.help"), Keys.Action(key: "q", label: "key.quit")]
+        return Keys(m: m, actions: actions, number: pager.count > 0 ? "key.open" : nil, paged: pager.pages > 1)
+    }
+
+    /// Reads one line at a screen with `keys`: the Latin letter of the key chosen, `?`'s help, or nil at the end
+    /// of input. Enter, arrows and other escape sequences give `.redraw(nil)`.
+    enum ScreenOutcome: Equatable {
+        case key(Character)
+        case redraw(String?)
+        case endOfInput
+    }
+
+    func screen(_ keys: Keys) -> ScreenOutcome {
+        guard let typed = line(keys.prompt()) else { return .endOfInput }
+        switch Keyboard.read(typed) {
+        case .empty, .ignored, .arrow: return .redraw(nil)
+        case .key("?"): return .redraw(keys.help().joined(separator: "\n"))
+        case .key(let key) where keys.offers(key): return .key(key)
+        default: return .redraw(m("prompt.invalid"))
         }
     }
 
     /// Clears the terminal before a new screen, when output goes to one.
-    static func clearScreen() {
-        if isatty(STDOUT_FILENO) == 1 { FileHandle.standardOutput.write(Data("\u{1B}[2J\u{1B}[H".utf8)) }
-    }
+    static func clearScreen() { Terminal.clear() }
 
     /// One value of an enumeration, by number or code; Enter keeps the default.
     func choose<T: RawRepresentable<String> & CaseIterable>(
@@ -51,11 +92,13 @@ struct Prompter {
         }
         while true {
             let shown = value.map { " [\(p.label(prefix, $0.rawValue))]" } ?? ""
-            guard let answer = line("› \(m("prompt.choose"))\(shown): ")?.trimmingCharacters(in: .whitespaces) else {
-                return value
-            }
+            guard let answer = answer("› \(m("prompt.choose"))\(shown): ") else { return value }
             if answer.isEmpty { return value }
-            if let n = Int(answer), (1...all.count).contains(n) { return all[n - 1] }
+            if answer == "?" {
+                print(m("prompt.help_choose"))
+                continue
+            }
+            if let n = Keyboard.number(answer), (1...all.count).contains(n) { return all[n - 1] }
             if let found = T(rawValue: answer) { return found }
             print(m("prompt.invalid"))
         }
@@ -73,12 +116,17 @@ struct Prompter {
         while true {
             let shown =
                 values.isEmpty ? "" : " [\(values.map { p.label(prefix, $0.rawValue) }.joined(separator: ", "))]"
-            guard let answer = line("› \(m("prompt.choose_many"))\(shown): ")?.trimmingCharacters(in: .whitespaces)
-            else { return values }
+            guard let answer = answer("› \(m("prompt.choose_many"))\(shown): ") else { return values }
             if answer.isEmpty, !values.isEmpty { return values }
-            let parts = answer.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+            if answer == "?" {
+                print(m("prompt.help_choose_many"))
+                continue
+            }
+            // On the Kazakh layout the comma is the 6 key: numbers typed there are separated by spaces.
+            let kazakhDigits = answer.contains { !$0.isASCII && Keyboard.kazakhNumberRow[$0] != nil }
+            let parts = answer.split(whereSeparator: { $0 == " " || (!kazakhDigits && $0 == ",") }).map(String.init)
             let chosen = parts.compactMap { part -> T? in
-                if let n = Int(part), (1...all.count).contains(n) { return all[n - 1] }
+                if let n = Keyboard.number(part), (1...all.count).contains(n) { return all[n - 1] }
                 return T(rawValue: part)
             }
             if !chosen.isEmpty, chosen.count == parts.count { return chosen }
@@ -89,11 +137,9 @@ struct Prompter {
     /// A whole number, at least 0.
     func count(_ question: String, default value: Int) -> Int {
         while true {
-            guard let answer = line("\(question) [\(value)]: ")?.trimmingCharacters(in: .whitespaces) else {
-                return value
-            }
+            guard let answer = answer("\(question) [\(value)]: ") else { return value }
             if answer.isEmpty { return value }
-            if let n = Int(answer), n >= 0, n < 10_000 { return n }
+            if let n = Keyboard.number(answer), n >= 0, n < 10_000 { return n }
             print(m("prompt.invalid_count"))
         }
     }
@@ -105,10 +151,29 @@ struct Prompter {
         return answer.isEmpty ? value : answer
     }
 
-    /// Yes or no.
+    /// Yes or no; `?` explains the keys, arrow keys are ignored.
     func confirm(_ question: String) -> Bool {
-        guard let answer = line("\(question) [\(m("answer.yes_key"))/\(m("answer.no_key"))]: ") else { return false }
-        let lowered = answer.lowercased()
-        return lowered == m("answer.yes_key").lowercased() || lowered == "y" || lowered == "yes"
+        let yes = m("answer.yes_key")
+        while true {
+            guard let answer = answer("\(question) [\(yes)/\(m("answer.no_key"))]: ") else { return false }
+            if answer == "?" {
+                print(m("prompt.help_confirm", ["yes": yes, "no": m("answer.no_key")]))
+                continue
+            }
+            let lowered = answer.lowercased()
+            return lowered == yes.lowercased() || lowered == "y" || lowered == "yes"
+        }
+    }
+
+    /// A line typed as an answer, without escape sequences and spaces around it; nil at the end of input. A line
+    /// of nothing but escape sequences (an arrow key) is asked again, silently.
+    func answer(_ prompt: String) -> String? {
+        while true {
+            guard let typed = line(prompt) else { return nil }
+            var arrows: [Keyboard.Arrow] = []
+            let text = Keyboard.strippingEscapes(typed, arrows: &arrows).trimmingCharacters(in: .whitespaces)
+            if text.isEmpty, typed.contains("\u{1B}") { continue }
+            return text
+        }
     }
 }

@@ -8,7 +8,8 @@ struct ReviewCommand: AsyncParsableCommand {
         commandName: "review",
         abstract: "The director's review: entries waiting first; read, comment and sign off.",
         discussion: """
-            `senim review` alone is the interactive session (keyboard only, 80×24). A sign-off is an Ed25519 \
+            `senim review` alone is the interactive session (keyboard only, 80×24, paged; keys work on the \
+            Cyrillic layout too; ? shows them; nothing stays on the screen afterwards). A sign-off is an Ed25519 \
             signature by the director's key over the entry's current content; a later change to the entry shows the \
             sign-off as outdated.
             """,

@@ -8,38 +8,46 @@ struct ReviewSession: AsyncParsableCommand {
 
     @OptionGroup var options: JournalOptions
 
-    static let pageSize = 12
+    /// Rows kept for the header, the page's position, a notice and the prompt (see `TriageCommand`).
+    static let reservedRows = 12
 
     func run() async throws {
         let m = options.messages
         let session = try options.unlock()
         let prompter = Prompter(m: m)
+        try await AlternateScreen.run { try work(session: session, prompter: prompter, m: m) }
+    }
+
+    func work(session: JournalSession, prompter: Prompter, m: Messages) throws {
         var notice: String?
+        var pager = Pager(count: 0, pageSize: Pager.pageSize(rows: Terminal.size.rows, reserved: Self.reservedRows))
         while true {
             let now = options.now()
             let items = try session.reviewQueue(now: now)
+            pager = Pager(
+                count: items.count, pageSize: Pager.pageSize(rows: Terminal.size.rows, reserved: Self.reservedRows),
+                page: pager.page)
             clear()
-            print(m("review.header", ["member": session.member.name]))
+            print(Terminal.fit(m("review.header", ["member": session.member.name])))
             print(
-                m("review.summary", ["count": "\(items.count)", "waiting": "\(items.filter(\.waiting).count)"]))
-            print(String(repeating: "─", count: 78))
-            for (index, item) in items.prefix(Self.pageSize).enumerated() {
-                print(ReviewList.line(item, index: index + 1, messages: m))
+                Terminal.fit(
+                    m("review.summary", ["count": "\(items.count)", "waiting": "\(items.filter(\.waiting).count)"])))
+            print(Terminal.rule)
+            for index in pager.range {
+                print(Terminal.fit(ReviewList.line(items[index], index: index + 1, messages: m)))
             }
-            if items.count > Self.pageSize { print(m("triage.more", ["count": "\(items.count - Self.pageSize)"])) }
             if items.isEmpty { print(m("review.empty")) }
-            print(String(repeating: "─", count: 78))
-            if let notice { print(notice) }
+            print(Terminal.rule)
+            if pager.pages > 1 { print(pager.position(m)) }
+            if let notice { print(Terminal.fold(notice)) }
             notice = nil
-            switch prompter.queueChoice(m("review.prompt"), shown: min(items.count, Self.pageSize)) {
+            switch prompter.queue(prompter.queueKeys(pager), pager: &pager) {
             case .quit:
                 return
-            case .refresh:
-                continue
-            case .invalid:
-                notice = m("prompt.invalid")
-            case .open(let n):
-                notice = try openEntry(items[n - 1].record.number, session: session, prompter: prompter)
+            case .redraw(let message):
+                notice = message
+            case .open(let index):
+                notice = try openEntry(items[index].record.number, session: session, prompter: prompter)
             }
         }
     }
@@ -49,28 +57,33 @@ struct ReviewSession: AsyncParsableCommand {
         let m = options.messages
         var notice: String?
         let entry = try session.open(entry: number, now: options.now())
+        let keys = Keys(
+            m: m,
+            actions: [
+                Keys.Action(key: "s", label: "key.sign"), Keys.Action(key: "c", label: "key.comment"),
+                Keys.Action(key: "b", label: "key.back"), Keys.Action(key: "?", label: "key.help"),
+            ])
         while true {
             let now = options.now()
             let p = Presentation(m: m, timeZone: session.timeZone, now: now)
             clear()
             print(try p.fullEntryText(entry))
-            print(String(repeating: "─", count: 78))
-            if let notice { print(notice) }
+            print(Terminal.rule)
+            if let notice { print(Terminal.fold(notice)) }
             notice = nil
-            guard let answer = prompter.line(m("review.entry_prompt"))?.trimmingCharacters(in: .whitespaces) else {
+            switch prompter.screen(keys) {
+            case .endOfInput, .key("b"):
                 return nil
-            }
-            switch answer.lowercased() {
-            case "b", "", m("triage.key_back"):
-                return nil
-            case "s", m("review.key_sign"):
+            case .redraw(let message):
+                notice = message
+            case .key("s"):
                 guard prompter.confirm(m("review.confirm_sign", ["number": number])) else {
                     notice = m("review.not_signed")
                     continue
                 }
                 try entry.signOff(now: now)
                 return m("review.signed", ["number": number])
-            case "c", m("review.key_comment"):
+            case .key("c"):
                 guard let text = prompter.line(m("review.comment_prompt")),
                     !text.trimmingCharacters(in: .whitespaces).isEmpty
                 else {
@@ -79,11 +92,11 @@ struct ReviewSession: AsyncParsableCommand {
                 }
                 try entry.comment(text, now: now)
                 notice = m("review.commented", ["number": number])
-            default:
+            case .key:
                 notice = m("prompt.invalid")
             }
         }
     }
 
-    func clear() { Prompter.clearScreen() }
+    func clear() { Terminal.clear() }
 }
