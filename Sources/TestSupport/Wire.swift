@@ -71,22 +71,52 @@ import HTTPTypes
             }
         }
 
+        /// A socket of this process listening on a loopback port the system chose, and that port: a port held busy.
+        /// Close the socket to free it.
+        public static func listener() throws -> (fd: Int32, port: Int) {
+            let fd = try boundSocket()
+            guard listen(fd, 1) == 0 else {
+                close(fd)
+                throw Failure("cannot listen: errno \(errno)")
+            }
+            return (fd, try port(of: fd))
+        }
+
         /// A free TCP port on the loopback interface, for a program that cannot say which port it bound (a port
         /// found free can be taken by another test before it is used: prefer port 0 where the program allows it).
         public static func freePort() throws -> Int {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = try boundSocket()
             defer { close(fd) }
+            return try port(of: fd)
+        }
+
+        /// A TCP socket bound to 127.0.0.1 on a port the system chose.
+        private static func boundSocket() throws -> Int32 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw Failure("no socket: errno \(errno)") }
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             address.sin_port = 0
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                    bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
                 }
             }
-            guard bound else { throw Failure("no free port") }
+            guard bound else {
+                close(fd)
+                throw Failure("no free port")
+            }
+            return fd
+        }
+
+        private static func port(of fd: Int32) throws -> Int {
+            var address = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let named = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) == 0 }
+            }
+            guard named else { throw Failure("getsockname failed: errno \(errno)") }
             return Int(UInt16(bigEndian: address.sin_port))
         }
 

@@ -11,22 +11,8 @@ import Testing
     @Suite struct StartupTests {
         @Test func aBusyPortIsAPlainErrorAndReadyIsNeverSaid() throws {
             // Hold a port: a listening socket of this process.
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let (fd, port) = try Wire.listener()
             defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = 0
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            try #require(
-                withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 }
-                })
-            try #require(listen(fd, 1) == 0)
-            withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
-            }
-            let port = Int(UInt16(bigEndian: address.sin_port))
 
             let folder = try TemporaryDirectory()
             let result = try ProgramRunner.run(
