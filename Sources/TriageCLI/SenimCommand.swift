@@ -54,7 +54,7 @@ extension SenimCommand {
         var text = "senim: error: \(error.message)\n"
         if let hint = error.hint { text += "hint: \(hint)\n" }
         TerminalText.write(text, to: .standardError)
-        return 1
+        return error.status
     }
 
     /// The language a command line asked for (`--lang`), else the environment's, for errors that escape a command.

@@ -16,7 +16,7 @@ import Testing
         #expect(list.first?["workingDaysLeft"] as? Int == 2)
 
         let text = try journal.run(["due"], lang: "ru")
-        #expect(text.stdout.contains("собрать первичную информацию"))
+        #expect(text.stdout.contains("собрать первичную информацию (primary-information)"))
         #expect(text.stdout.contains("25.11.2026"))
 
         let recorded = try journal.run(["steps", "1", "--done", "primary-information", "--json"])
@@ -44,7 +44,20 @@ import Testing
         ])
         #expect(kept.status == 0)
         #expect(kept.stdout.contains("not applicable: no injuries"))
-        #expect(try journal.run(["steps", "1", "--done", "call-mum"]).status == 64)
+        // A code that is no step: a plain error in the lead's language, with the codes, before any unlock.
+        for lang in ["en", "ru"] {
+            let unknown = try journal.run(["steps", "1", "--done", "police"], lang: lang)
+            #expect(unknown.status == 64)
+            let codes =
+                "primary-information, decision-communicated, inform-representatives, notify-police, "
+                + "notify-child-rights, notify-medical, safety-plan"
+            #expect(
+                unknown.stderr
+                    == (try expectedError(
+                        lang, "error.unknown_step", hint: "hint.unknown_step", ["step": "police", "codes": codes])))
+        }
+        // Each step is shown with the code to type.
+        #expect(shown.stdout.contains("notify the police (notify-police)"), "\(shown.stdout)")
     }
 }
 

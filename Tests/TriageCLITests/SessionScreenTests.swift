@@ -148,6 +148,13 @@
             offset = run.screen.count
             try run.answer("31")
             try run.waitFor("There is no number 31 here", after: offset)
+            // The ID shown beside item 5 opens it too.
+            let id = try #require(queueScreen.firstMatch(of: #/\s5 [ !] ([0-9a-f]{8}) /#)).1
+            offset = run.screen.count
+            try run.answer(String(id))
+            try run.waitFor(try #require(english["key.register"]), after: offset)
+            #expect(markOfReport(shownIn: run.screen.dropFirst(offset)) == 5)
+            try run.answer("b")
             run.type("q")
             let result = try run.finish()
             #expect(result.status == 0, "terminal shows: \(run.screen)")

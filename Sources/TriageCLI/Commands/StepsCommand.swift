@@ -32,16 +32,19 @@ struct StepsCommand: AsyncParsableCommand {
 
     func validate() throws {
         if done != nil && notApplicable != nil { throw ValidationError("give --done or --not-applicable, not both") }
-        for value in [done, notApplicable].compactMap({ $0 }) where EntryStep(rawValue: value) == nil {
-            throw ValidationError(
-                "unknown step \"\(value)\": use one of \(EntryStep.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         if notApplicable != nil && reason == nil { throw ValidationError("--not-applicable needs --reason") }
         if notApplicable == nil && reason != nil { throw ValidationError("--reason goes with --not-applicable") }
     }
 
     func run() async throws {
         let m = options.messages
+        // Before the passphrase is asked: a mistyped code should not cost an unlock.
+        for value in [done, notApplicable].compactMap({ $0 }) where EntryStep(rawValue: value) == nil {
+            throw CLIError(
+                m("error.unknown_step", ["step": value]),
+                hint: m("hint.unknown_step", ["codes": EntryStep.allCases.map(\.rawValue).joined(separator: ", ")]),
+                status: ExitCode.validationFailure.rawValue)
+        }
         let session = try options.unlock()
         let now = options.now()
         let entry = try session.findEntry(number, now: now)
@@ -88,11 +91,11 @@ struct StepsCommand: AsyncParsableCommand {
                     : m(
                         "steps.not_applicable",
                         ["member": record.by, "at": p.localTime(record.at), "reason": record.reason ?? ""])
-                print("  [x] \(label): \(state)")
+                print("  [x] \(label) (\(step.rawValue)): \(state)")
             } else if let clock = open.first(where: { $0.kind.rawValue == step.rawValue }) {
-                print("  [ ] \(label): \(p.dueText(clock))")
+                print("  [ ] \(label) (\(step.rawValue)): \(p.dueText(clock))")
             } else {
-                print("  [ ] \(label): \(m("steps.not_started"))")
+                print("  [ ] \(label) (\(step.rawValue)): \(m("steps.not_started"))")
             }
         }
         if !high { print(m("steps.high_only")) }

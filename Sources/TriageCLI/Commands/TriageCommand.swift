@@ -63,7 +63,9 @@ struct TriageCommand: AsyncParsableCommand {
             if pager.pages > 1 { print(pager.position(m)) }
             if let notice { print(Terminal.fold(notice)) }
             notice = nil
-            switch prompter.queue(prompter.queueKeys(pager), pager: &pager) {
+            // A report's ID as shown (8 characters), or any prefix of 4 or more, opens it too.
+            let byID = { (typed: String) in items.firstIndex { $0.record.hexID.hasPrefix(typed) } }
+            switch prompter.queue(prompter.queueKeys(pager), pager: &pager, find: byID) {
             case .quit:
                 return
             case .redraw(let message):
@@ -100,7 +102,7 @@ struct TriageCommand: AsyncParsableCommand {
         var notice: String?
         while true {
             clear()
-            print(p.reportText(shown))
+            print(Terminal.fold(p.reportText(shown)))
             print(Terminal.rule)
             if let notice { print(Terminal.fold(notice)) }
             notice = nil

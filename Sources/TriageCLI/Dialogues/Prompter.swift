@@ -27,8 +27,12 @@ struct Prompter {
     /// Reads one line at a queue screen (`senim triage`, `senim review`): a number opens that item from whichever
     /// page is shown; `n` and `p` (or → and ←) turn the pages; `?` explains the keys; `q` or the end of input
     /// quits; Enter shows the screen again. Every letter also works as the Cyrillic letter in its place.
-    func queue(_ keys: Keys, pager: inout Pager) -> QueueOutcome {
+    /// `find` turns what was typed into an item's index when it names one another way (a report's ID shown on the
+    /// screen, an entry's number).
+    func queue(_ keys: Keys, pager: inout Pager, find: (String) -> Int? = { _ in nil }) -> QueueOutcome {
         guard let typed = line(keys.prompt()) else { return .quit }
+        let trimmed = typed.trimmingCharacters(in: .whitespaces)
+        if trimmed.count >= 4, let index = find(trimmed.lowercased()) { return .open(index) }
         switch Keyboard.read(typed) {
         case .empty, .ignored, .arrow(.up), .arrow(.down):
             return .redraw(nil)

@@ -23,7 +23,7 @@ enum Terminal {
     static var lineWidth: Int { max(30, size.columns - 1) }
 
     /// A rule across the screen.
-    static var rule: String { String(repeating: "─", count: min(78, lineWidth)) }
+    static var rule: String { String(repeating: "─", count: lineWidth) }
 
     /// `text` cut to `width` characters with an ellipsis, so that a row of a list never wraps.
     static func fit(_ text: String, width: Int = lineWidth) -> String {

@@ -29,6 +29,8 @@ extension Presentation {
         let subject =
             deadline.kind == .registration
             ? m("due.report", ["id": deadline.subject]) : deadline.subject
-        return "\(mark) \(subject)  \(m("clock.\(deadline.kind.rawValue)")) — \(dueText(deadline))"
+        // A step's code beside its name: what `senim steps NUMBER --done CODE` takes.
+        let code = deadline.kind == .registration ? "" : " (\(deadline.kind.rawValue))"
+        return "\(mark) \(subject)  \(m("clock.\(deadline.kind.rawValue)"))\(code) — \(dueText(deadline))"
     }
 }

@@ -61,10 +61,13 @@ public struct Messages: Sendable {
 public struct CLIError: Error, CustomStringConvertible {
     public let message: String
     public let hint: String?
+    /// The exit status: 1 for a failure, 64 for a command line that is not right (misuse).
+    public let status: Int32
 
-    public init(_ message: String, hint: String? = nil) {
+    public init(_ message: String, hint: String? = nil, status: Int32 = 1) {
         self.message = message
         self.hint = hint
+        self.status = status
     }
 
     public var description: String { message }

@@ -41,7 +41,9 @@ struct ReviewSession: AsyncParsableCommand {
             if pager.pages > 1 { print(pager.position(m)) }
             if let notice { print(Terminal.fold(notice)) }
             notice = nil
-            switch prompter.queue(prompter.queueKeys(pager), pager: &pager) {
+            // An entry's number as shown (2026/27-003) opens it too.
+            let byNumber = { (typed: String) in items.firstIndex { $0.record.number == typed } }
+            switch prompter.queue(prompter.queueKeys(pager), pager: &pager, find: byNumber) {
             case .quit:
                 return
             case .redraw(let message):
@@ -67,7 +69,7 @@ struct ReviewSession: AsyncParsableCommand {
             let now = options.now()
             let p = Presentation(m: m, timeZone: session.timeZone, now: now)
             clear()
-            print(try p.fullEntryText(entry))
+            print(Terminal.fold(try p.fullEntryText(entry)))
             print(Terminal.rule)
             if let notice { print(Terminal.fold(notice)) }
             notice = nil
