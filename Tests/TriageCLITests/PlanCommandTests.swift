@@ -37,11 +37,14 @@ import Testing
             "--on", "2026-11-23",
         ])
         #expect(referred.status == 0, "\(referred.stderr)")
+        // The referral's day is shown as every date is: 23.11.2026, not 2026-11-23.
+        #expect(referred.stdout.contains("(23.11.2026)"), "\(referred.stdout)")
+        #expect(!referred.stdout.contains("2026-11-23"))
         let out = journal.folder.path("referral.html")
         #expect(try journal.run(["plan", "1", "--print", "--out", out], lang: "kk").status == 0)
         let html = try String(contentsOfFile: out, encoding: .utf8)
         #expect(html.contains(try #require(try messageTable("kk")["plan.referral_title"])))
-        #expect(html.contains("ведомствоаралық топ") && html.contains("2026-11-23"))
+        #expect(html.contains("ведомствоаралық топ") && html.contains("23.11.2026"))
     }
 
     @Test func aMeasureWithoutEveryColumnIsAUsageError() throws {

@@ -462,10 +462,15 @@
             try run.waitFor(
                 try text("review.confirm_sign").replacingOccurrences(of: "{number}", with: "2026/27-002"), after: offset
             )
+            // What is still open is shown before the signature: the primary information is due.
+            #expect(run.screen.dropFirst(offset).contains(try text("review.open_steps")))
+            #expect(run.screen.dropFirst(offset).contains(try text("clock.primary-information")))
             offset = run.screen.count
             try run.answer("y")
             try run.waitFor("2026/27-002 жазбасына қол қойылды.", after: offset)
             try run.waitFor("Жазбалар: 2, тексеруді күтуде: 1", after: offset)
+            // The signed entry keeps its number 2 for the rest of the session.
+            try run.waitFor(" 2 ✓ 2026/27-002", after: offset)
             run.type("q")
             let result = try run.finish()
             #expect(result.status == 0, "terminal shows: \(run.screen)")

@@ -123,7 +123,10 @@ struct PlanCommand: AsyncParsableCommand {
             ]
         }
         let referrals: [[String: Any]] = plan.referrals.enumerated().map { index, item in
-            ["n": index + 1, "recipient": item.content.recipient, "sent": item.content.sent, "on": item.content.on]
+            [
+                "n": index + 1, "recipient": item.content.recipient, "sent": item.content.sent,
+                "on": p.dayText(item.content.on),
+            ]
         }
         let filled = high ? referrals.count : measures.count
         let context: [String: Any] = [

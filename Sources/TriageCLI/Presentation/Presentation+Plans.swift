@@ -17,7 +17,7 @@ extension Presentation {
         }
         for item in plan.referrals {
             let referral = item.content
-            lines.append("  → \(referral.recipient) (\(referral.on)): \(referral.sent)")
+            lines.append("  → \(referral.recipient) (\(dayText(referral.on))): \(referral.sent)")
         }
         return lines.joined(separator: "\n")
     }

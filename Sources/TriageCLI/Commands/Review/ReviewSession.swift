@@ -21,9 +21,14 @@ struct ReviewSession: AsyncParsableCommand {
     func work(session: JournalSession, prompter: Prompter, m: Messages) throws {
         var notice: String?
         var pager = Pager(count: 0, pageSize: Pager.pageSize(rows: Terminal.size.rows, reserved: Self.reservedRows))
+        // The order entries were first shown in: numbers stay with their entries for the whole session (a signed
+        // entry keeps its number instead of moving down the queue).
+        var order: [String: Int] = [:]
         while true {
             let now = options.now()
-            let items = try session.reviewQueue(now: now)
+            let loaded = try session.reviewQueue(now: now)
+            for item in loaded where order[item.record.number] == nil { order[item.record.number] = order.count }
+            let items = loaded.sorted { order[$0.record.number, default: 0] < order[$1.record.number, default: 0] }
             pager = Pager(
                 count: items.count, pageSize: Pager.pageSize(rows: Terminal.size.rows, reserved: Self.reservedRows),
                 page: pager.page)
@@ -79,6 +84,14 @@ struct ReviewSession: AsyncParsableCommand {
             case .redraw(let message):
                 notice = message
             case .key("s"):
+                // What is still open is shown before the director signs (item 42's steps at high risk among them).
+                let open = ((try? session.deadlines(now: now)) ?? []).filter { $0.subject == number }
+                if !open.isEmpty {
+                    print(m("review.open_steps"))
+                    for deadline in open {
+                        print(Terminal.fit("  ! \(m("clock.\(deadline.kind.rawValue)")) — \(p.dueText(deadline))"))
+                    }
+                }
                 guard prompter.confirm(m("review.confirm_sign", ["number": number])) else {
                     notice = m("review.not_signed")
                     continue
