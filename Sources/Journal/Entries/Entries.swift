@@ -121,7 +121,7 @@ extension JournalSession {
             reasons.formUnion(record.urgency)
             reportID = record.id
         } else {
-            reasons.formUnion(UrgencyDetector.shared.reasons(in: registration.words))
+            reasons.formUnion(try journal.urgencyDetector().reasons(in: registration.words))
         }
         let urgency = reasons.sorted()
         let year = AcademicYear(containing: registration.receivedAt, timeZone: timeZone)

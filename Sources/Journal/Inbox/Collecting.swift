@@ -75,7 +75,7 @@ extension JournalSession {
         let fresh = batch.filter { !known.contains($0.id) && seen.insert($0.id).inserted }
         summary.alreadyCollected = batch.count - fresh.count
         let stamp = JournalClock.stamp(now)
-        let detector = UrgencyDetector.shared
+        let detector = try journal.urgencyDetector()
         var rows = [CollectedReport?](repeating: nil, count: fresh.count)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         rows.withUnsafeMutableBufferPointer { out in

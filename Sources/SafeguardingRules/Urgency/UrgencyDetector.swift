@@ -15,6 +15,8 @@ public struct UrgencyDetector: Sendable {
     }
 
     let patterns: [Pattern]
+    /// The lists' texts, so that a school's own list can be added to them.
+    let lists: [String]
     /// Patterns by the first two scalars of their first word (one for one-letter words),
     /// so each word of a text is checked against a handful of patterns, not all of them.
     let index: [UInt64: [Int]]
@@ -44,8 +46,19 @@ public struct UrgencyDetector: Sendable {
         self.init(lists: texts)
     }
 
+    /// These lists and a school's own (`urgency.txt` in its journal folder, in the same format).
+    public func adding(_ list: String) -> UrgencyDetector { UrgencyDetector(lists: lists + [list]) }
+
+    /// The lists shipped with Senim, and the journal folder's `urgency.txt` when there is one.
+    public static func forJournal(directory: URL) throws -> UrgencyDetector {
+        let own = directory.appendingPathComponent("urgency.txt")
+        guard FileManager.default.fileExists(atPath: own.path) else { return shared }
+        return shared.adding(try String(contentsOf: own, encoding: .utf8))
+    }
+
     /// Parses lists from their text.
     public init(lists: [String]) {
+        self.lists = lists
         var patterns: [Pattern] = []
         for text in lists {
             var reason: UrgencyReason?
