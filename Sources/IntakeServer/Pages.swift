@@ -96,6 +96,20 @@ public struct Pages: Sendable {
         }
     }
 
+    /// A line of the error summary: each problem names its question, in the child's voice ("Choose who is
+    /// writing"), so that the summary never says "fill this in" three times; a problem with what was typed says
+    /// which question and what to do.
+    func summaryLine(for problem: FieldError, _ message: String, _ language: Language) -> String {
+        let named: Set<ReportField> = [.reporter, .what, .where, .when, .danger, .text]
+        switch problem.problem {
+        case .required, .chooseOne, .chooseAtLeastOne,
+            .unknownChoice where named.contains(problem.field):
+            return strings.text("summary.\(problem.field.rawValue)", language)
+        default:
+            return strings.text("q_\(problem.field.rawValue)", language) + ": " + message
+        }
+    }
+
     /// What stands in the rendered empty form where each view's one-time value goes: as long as a value, so that
     /// putting one in changes no size.
     public static let oncePlaceholder = String(repeating: "0", count: 32)
@@ -154,7 +168,8 @@ public struct Pages: Sendable {
         for problem in failure?.problems ?? [] {
             let text = message(for: problem.problem, language)
             errors[problem.field.rawValue] = text
-            summary.append(["field": "field-\(problem.field.rawValue)", "message": text])
+            summary.append(
+                ["field": "field-\(problem.field.rawValue)", "message": summaryLine(for: problem, text, language)])
         }
         context["errors"] = errors
         context["errorSummary"] = summary

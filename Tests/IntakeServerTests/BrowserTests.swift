@@ -98,7 +98,7 @@ struct RealBrowser {
                 #expect(try await browser.attribute(try await browser.element("html"), "lang") == "ru")
                 let summary = try await browser.text(try await browser.element(".summary"))
                 #expect(summary.contains(try string("error_summary_heading")))
-                #expect(summary.contains(try string("error.required")))
+                #expect(summary.contains(try string("summary.text")))
                 let field = try await browser.element("#field-text")
                 #expect(try await browser.attribute(field, "aria-invalid") == "true")
                 #expect(try await browser.property(field, "value") == "")

@@ -166,6 +166,16 @@ enum InvalidSubmission: String, CaseIterable, Sendable {
         }
     }
 
+    /// The line of the error summary: the question named, in the child's voice.
+    func summaryLine(_ language: Language) throws -> String {
+        switch self {
+        case .missingText: try WebText.html("summary.text", language)
+        case .unknownConcern: try WebText.html("summary.what", language)
+        case .tooLongText: try WebText.html("q_text", language) + ": " + (try message(language))
+        case .dangerTwice: try WebText.html("summary.danger", language)
+        }
+    }
+
     /// The ids of the controls that must be marked `aria-invalid`.
     var invalidControls: [String] {
         switch self {
@@ -196,7 +206,7 @@ enum InvalidSubmission: String, CaseIterable, Sendable {
         let errorParagraph = try #require(
             text(from: "<p class=\"error\" id=\"\(problem.field)-error\">", to: "</p>", in: page))
         #expect(errorParagraph.contains(message))
-        #expect(page.contains("<li><a href=\"#field-\(problem.field)\">\(message)</a></li>"))
+        #expect(page.contains("<li><a href=\"#field-\(problem.field)\">\(try problem.summaryLine(language))</a></li>"))
         for id in problem.invalidControls {
             let tag =
                 id == "field-text"
@@ -270,5 +280,33 @@ enum InvalidSubmission: String, CaseIterable, Sendable {
         #expect(links == ["reporter", "what", "danger", "text"])
         #expect(page.contains("<title>\(try WebText.html("error_prefix", .en)) \(try WebText.html("page_title", .en))"))
         #expect(try intake.spool.count() == 0)
+    }
+}
+
+/// The error summary names each question in the child's voice, never "fill this in" again and again (issue 16).
+@Suite struct ErrorSummaryWording {
+    @Test(arguments: Language.allCases)
+    func aFormSentWithNothingChosenNamesEveryQuestionOnce(language: Language) async throws {
+        let intake = try await Intake.make()
+        let fields: FormFields = ["lang": language.rawValue, "text": "", "website": ""]
+        let response = try await intake.test { client in try await client.postForm(fields) }
+        #expect(response.status == .badRequest)
+        let summary = try #require(text(from: "<div class=\"summary\"", to: "</div>", in: response.text))
+        let lines = summary.matches(of: #/<li><a href="#field-[a-z]+">([^<]*)</a></li>/#).map { String($0.1) }
+        let expected = try ["reporter", "what", "danger", "text"].map { try WebText.html("summary.\($0)", language) }
+        #expect(lines == expected)
+        #expect(Set(lines).count == lines.count, "no line repeats")
+        #expect(!summary.contains(try WebText.html("error.required", language)))
+    }
+
+    @Test(arguments: Language.allCases)
+    func theHoneypotComesAfterTheSendButtonInTheFormsVoice(language: Language) async throws {
+        let intake = try await Intake.make()
+        let page = try await intake.test { client in try await client.get("/?lang=\(language.rawValue)") }.text
+        let button = try #require(page.range(of: "<button type=\"submit\">"))
+        let honeypot = try #require(page.range(of: "id=\"field-website\""))
+        #expect(button.lowerBound < honeypot.lowerBound, "a text browser reaches Send before the empty field")
+        #expect(!page.contains("Не заполняйте"), "not the formal voice beside a form that says ты")
+        #expect(!page.contains("толтырмаңыз"))
     }
 }
