@@ -125,7 +125,7 @@ public final class SpoolDatabase: Sendable {
         let restart = checkpointer?.takeRestart() ?? false
         try await writer.writeWithoutTransaction { db in
             // The few pages committed since the checkpointer's last pass; the commit below starts the log over.
-            if restart { try? db.checkpoint(.passive) }
+            if restart { _ = try? db.checkpoint(.passive) }
             try db.inTransaction {
                 for entry in entries { try entry.insert(db) }
                 return .commit

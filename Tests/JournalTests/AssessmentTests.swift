@@ -100,7 +100,7 @@ import Testing
         try fixture.session.assess(
             number, answers: attemptedSuicide(note: note),
             decision: AssessmentDecision(level: .high, outcome: .external), now: fixedNow)
-        try fixture.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        _ = try fixture.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         let bytes = try Data(contentsOf: fixture.directory.appendingPathComponent("journal.sqlite"))
         for secret in [note, "больница", "vulnerability"] {
             #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) is in the file")

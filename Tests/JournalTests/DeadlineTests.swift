@@ -89,7 +89,7 @@ private func day(_ text: String) -> CalendarDay { CalendarDay(text)! }
         try fixture.session.record(.notifyMedical, of: number, notApplicable: reason, now: fixedNow)
         let step = try #require(try fixture.session.steps(of: number, now: fixedNow)[.notifyMedical])
         #expect(step.state == .notApplicable && step.reason == reason)
-        try fixture.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        _ = try fixture.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         let bytes = try Data(contentsOf: fixture.directory.appendingPathComponent("journal.sqlite"))
         #expect(bytes.range(of: Data("медсестрой".utf8)) == nil)
         #expect(throws: DatabaseError.self) {

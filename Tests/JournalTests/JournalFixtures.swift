@@ -58,6 +58,7 @@ final class JournalFixture {
     }
 
     /// Seals reports, imports them directly and returns their collected records, in the given order.
+    @discardableResult
     func collect(_ reports: [Report], now: Date = fixedNow) throws -> [CollectedReport] {
         let entries = try reports.map { try sealedEntry($0, to: servicePublicKey()) }
         _ = try session.importEnvelopes(entries, now: now)

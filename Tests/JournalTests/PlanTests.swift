@@ -49,7 +49,7 @@ import Testing
 
     @Test func thePlanIsEncryptedAndAppendOnly() throws {
         try fixture.session.addMeasure(measure, to: number, now: fixedNow)
-        try fixture.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        _ = try fixture.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         let bytes = try Data(contentsOf: fixture.directory.appendingPathComponent("journal.sqlite"))
         #expect(bytes.range(of: Data("Ахметова".utf8)) == nil)
         #expect(throws: DatabaseError.self) {

@@ -217,12 +217,7 @@
             asked = run.screen.count
             try run.answer("\u{1B}[A")
             #expect(!run.screen.dropFirst(asked).contains(try #require(kazakh["prompt.invalid"])))
-            var questions = 0
-            while !run.screen.dropFirst(offset).contains(try #require(kazakh["triage.confirm_register"])) {
-                questions += 1
-                try #require(questions < 30, "no confirmation question; terminal shows: \(run.screen)")
-                try run.answer("")
-            }
+            try run.enterUntil(try #require(kazakh["triage.confirm_register"]), after: offset)
             asked = run.screen.count
             try run.answer("?")
             try run.waitFor("«Иә» үшін и, «жоқ» үшін ж теріңіз.", after: asked)

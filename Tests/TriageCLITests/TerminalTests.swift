@@ -59,7 +59,10 @@
                     description: "cannot open a pseudo-terminal: \(String(cString: strerror(errno)))")
             }
             let slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)
-            guard slave >= 0 else { throw TerminalRunError(description: "cannot open \(String(cString: name))") }
+            guard slave >= 0 else {
+                let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                throw TerminalRunError(description: "cannot open \(path)")
+            }
             defer { close(slave) }
             let senim = Repository.binaries.appendingPathComponent("senim").path
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
@@ -148,6 +151,20 @@
                 return shown.count > before + line.count && (shown.hasSuffix(": ") || shown.hasSuffix("› "))
             }
             return end
+        }
+
+        /// Answers Enter (keeping each value in brackets) until the screen shows `text` after `offset`; at most
+        /// `limit` questions.
+        func enterUntil(_ text: String, after offset: Int, limit: Int = 30) throws {
+            var questions = 0
+            while !screen.dropFirst(offset).contains(text) {
+                questions += 1
+                guard questions < limit else {
+                    throw TerminalRunError(
+                        description: "no \(text) after \(limit) questions; terminal shows: \(screen)")
+                }
+                try answer("")
+            }
         }
 
         func type(_ line: String) {
@@ -251,12 +268,7 @@
 
             offset = try run.answer("g")
             // Enter keeps each answer the report already gave, until the last question.
-            var questions = 0
-            while !run.screen.dropFirst(offset).contains(try text("triage.confirm_register")) {
-                questions += 1
-                try #require(questions < 30, "no confirmation question; terminal shows: \(run.screen)")
-                try run.answer("")
-            }
+            try run.enterUntil(try text("triage.confirm_register"), after: offset)
             offset = run.screen.count
             try run.answer("y")
             try run.waitFor("registered as entry 2026/27-001", after: offset)
@@ -293,12 +305,7 @@
             try run.waitFor(try text("key.open"), after: 0)
             try run.answer("1")
             let offset = try run.answer("g")
-            var questions = 0
-            while !run.screen.dropFirst(offset).contains(try text("triage.confirm_register")) {
-                questions += 1
-                try #require(questions < 30, "no confirmation question; terminal shows: \(run.screen)")
-                try run.answer("")
-            }
+            try run.enterUntil(try text("triage.confirm_register"), after: offset)
             let beforeNo = run.screen.count
             try run.answer("n")
             try run.waitFor(try text("triage.not_registered"), after: beforeNo)

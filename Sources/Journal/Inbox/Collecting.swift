@@ -120,7 +120,7 @@ extension JournalSession {
             // The current key, or one a rotation retired: the one the envelope names.
             let serviceKey = serviceKeys.first { $0.publicKey.keyID == envelope.keyID } ?? serviceKeys[0]
             var padded = try serviceKey.openPayloadBytes(envelope)
-            defer { padded.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+            defer { _ = padded.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
             do {
                 json = try Report.json(paddedPayload: padded)
                 report = try Report(json: json)

@@ -61,7 +61,7 @@ extension JournalSession {
         let fresh = randomSecretKey()
         var history: [UInt8] = []
         for key in [ring.current] + ring.older { key.withUnsafeBytes { history.append(contentsOf: $0) } }
-        defer { history.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        defer { _ = history.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
         let sealed = FieldCipher.seal(history, key: fresh, context: Self.keyHistoryContext(entryID: entry.id!))
         try EntryField(entryID: entry.id!, name: Self.keyHistoryField, sealed: Data(sealed)).upsert(db)
         try db.execute(sql: "DELETE FROM entry_key WHERE entry_id = ?", arguments: [entry.id!])

@@ -49,7 +49,7 @@ public final class JournalSession {
     /// Records a view-type event.
     func log(_ action: EventLog.Action, _ subject: String = "", now: Date) throws {
         try writer.write { db in
-            try EventLog.append(db, at: now, member: member, keys: keys, action: action, subject: subject)
+            _ = try EventLog.append(db, at: now, member: member, keys: keys, action: action, subject: subject)
         }
     }
 
