@@ -66,8 +66,10 @@ struct TriageCommand: AsyncParsableCommand {
             // A report's ID as shown (8 characters), or any prefix of 4 or more, opens it too.
             let byID = { (typed: String) in items.firstIndex { $0.record.hexID.hasPrefix(typed) } }
             switch prompter.queue(prompter.queueKeys(pager), pager: &pager, find: byID) {
-            case .quit:
+            case .quit, .endOfInput:
                 return
+            case .key:
+                continue  // this screen offers no key of its own
             case .redraw(let message):
                 notice = message
             case .open(let index):

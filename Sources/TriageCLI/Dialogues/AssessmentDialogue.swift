@@ -113,15 +113,8 @@ struct AssessmentDialogue {
             pageSize: Pager.pageSize(rows: Terminal.size.rows, reserved: Self.reservedRows))
         var notice = first
         while true {
-            var actions: [Keys.Action] = []
-            if pager.pages > 1 {
-                actions += [Keys.Action(key: "n", label: "key.next"), Keys.Action(key: "p", label: "key.previous")]
-            }
-            actions += [
-                Keys.Action(key: "s", label: "key.save"), Keys.Action(key: "?", label: "key.help"),
-                Keys.Action(key: "q", label: "key.leave"),
-            ]
-            let keys = Keys(m: m, actions: actions, number: "key.change", paged: pager.pages > 1)
+            let keys = prompter.queueKeys(
+                pager, number: "key.change", extra: [Keys.Action(key: "s", label: "key.save")], quit: "key.leave")
             Terminal.clear()
             print(Terminal.fit(m("assess.review_heading")))
             print(Terminal.rule)
@@ -130,21 +123,14 @@ struct AssessmentDialogue {
             if pager.pages > 1 { print(pager.position(m)) }
             if let notice { print(Terminal.fold(notice)) }
             notice = nil
-            guard let typed = prompter.line(keys.prompt()) else { return .endOfInput }
-            switch Keyboard.read(typed) {
-            case .empty, .ignored, .arrow(.up), .arrow(.down): continue
-            case .number(let n) where (1...Self.questions.count).contains(n):
+            switch prompter.queue(keys, pager: &pager) {
+            case .open(let index):
                 Terminal.clear()
-                if ask(Self.questions[n - 1], number: n, into: &given) == .endOfInput { return .endOfInput }
-            case .number(let n):
-                notice = m("queue.no_such_item", ["number": "\(n)", "count": "\(Self.questions.count)"])
-            case .key("n"), .arrow(.right): notice = pager.next() ? nil : m("queue.last_page")
-            case .key("p"), .arrow(.left): notice = pager.previous() ? nil : m("queue.first_page")
-            case .key("s"): return .save
-            case .key("q"):
-                if prompter.confirm(m("assess.confirm_leave")) { return .leave }
-            case .key("?"): notice = keys.help().joined(separator: "\n")
-            default: notice = m("prompt.invalid")
+                if ask(Self.questions[index], number: index + 1, into: &given) == .endOfInput { return .endOfInput }
+            case .redraw(let message): notice = message
+            case .key: return .save
+            case .quit: if prompter.confirm(m("assess.confirm_leave")) { return .leave }
+            case .endOfInput: return .endOfInput
             }
         }
     }

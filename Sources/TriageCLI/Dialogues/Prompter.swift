@@ -20,17 +20,20 @@ struct Prompter {
         /// Open the item with this index (0-based, across all pages).
         case open(Int)
         case quit
+        case endOfInput
+        /// Another key the screen offers, as its Latin letter.
+        case key(Character)
         /// Draw the screen again, with this notice under the list.
         case redraw(String?)
     }
 
     /// Reads one line at a queue screen (`senim triage`, `senim review`): a number opens that item from whichever
-    /// page is shown; `n` and `p` (or → and ←) turn the pages; `?` explains the keys; `q` or the end of input
-    /// quits; Enter shows the screen again. Every letter also works as the Cyrillic letter in its place.
+    /// page is shown; `n` and `p` (or → and ←) turn the pages; `?` explains the keys; `q` quits; another key the
+    /// screen offers is returned; Enter shows the screen again. Every letter also works as the Cyrillic letter in its place.
     /// `find` turns what was typed into an item's index when it names one another way (a report's ID shown on the
     /// screen, an entry's number).
     func queue(_ keys: Keys, pager: inout Pager, find: (String) -> Int? = { _ in nil }) -> QueueOutcome {
-        guard let typed = line(keys.prompt()) else { return .quit }
+        guard let typed = line(keys.prompt()) else { return .endOfInput }
         let trimmed = typed.trimmingCharacters(in: .whitespaces)
         if trimmed.count >= 4, let index = find(trimmed.lowercased()) { return .open(index) }
         switch Keyboard.read(typed) {
@@ -49,19 +52,23 @@ struct Prompter {
             return .quit
         case .key("?"):
             return .redraw(keys.help().joined(separator: "\n"))
+        case .key(let key) where keys.offers(key):
+            return .key(key)
         default:
             return .redraw(m("prompt.invalid"))
         }
     }
 
-    /// The keys of a queue screen whose list has `pager`'s pages.
-    func queueKeys(_ pager: Pager) -> Keys {
+    /// The keys of a queue screen whose list has `pager`'s pages: `extra` before help, and `q` saying `quit`.
+    func queueKeys(
+        _ pager: Pager, number: String = "key.open", extra: [Keys.Action] = [], quit: String = "key.quit"
+    ) -> Keys {
         var actions: [Keys.Action] = []
         if pager.pages > 1 {
             actions += [Keys.Action(key: "n", label: "key.next"), Keys.Action(key: "p", label: "key.previous")]
         }
-        actions += [Keys.Action(key: "?", label: "key.help"), Keys.Action(key: "q", label: "key.quit")]
-        return Keys(m: m, actions: actions, number: pager.count > 0 ? "key.open" : nil, paged: pager.pages > 1)
+        actions += extra + [Keys.Action(key: "?", label: "key.help"), Keys.Action(key: "q", label: quit)]
+        return Keys(m: m, actions: actions, number: pager.count > 0 ? number : nil, paged: pager.pages > 1)
     }
 
     /// Reads one line at a screen with `keys`: the Latin letter of the key chosen, `?`'s help, or nil at the end
@@ -81,9 +88,6 @@ struct Prompter {
         default: return .redraw(m("prompt.invalid"))
         }
     }
-
-    /// Clears the terminal before a new screen, when output goes to one.
-    static func clearScreen() { Terminal.clear() }
 
     /// One value of an enumeration, by number or code; Enter keeps the default.
     func choose<T: RawRepresentable<String> & CaseIterable>(

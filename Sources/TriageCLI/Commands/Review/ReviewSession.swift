@@ -49,8 +49,10 @@ struct ReviewSession: AsyncParsableCommand {
             // An entry's number as shown (2026/27-003) opens it too.
             let byNumber = { (typed: String) in items.firstIndex { $0.record.number == typed } }
             switch prompter.queue(prompter.queueKeys(pager), pager: &pager, find: byNumber) {
-            case .quit:
+            case .quit, .endOfInput:
                 return
+            case .key:
+                continue  // this screen offers no key of its own
             case .redraw(let message):
                 notice = message
             case .open(let index):
