@@ -58,7 +58,7 @@ import Synchronization
                 ] + collector + arguments
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             for name in ["stdout.log", "stderr.log"] where !FileManager.default.fileExists(atPath: folder.path(name)) {
-                FileManager.default.createFile(atPath: folder.path(name), contents: nil)
+                _ = FileManager.default.createFile(atPath: folder.path(name), contents: nil)
             }
             let stdout = try FileHandle(forWritingTo: folder.url.appendingPathComponent("stdout.log"))
             let stderr = try FileHandle(forWritingTo: folder.url.appendingPathComponent("stderr.log"))

@@ -42,10 +42,10 @@ struct JournalRestore: AsyncParsableCommand {
 
     /// The backup passphrase, from a file or asked once.
     static func passphrase(file: String?, messages m: Messages) throws -> Passphrase {
-        do {
+        do throws(PassphraseError) {
             if let file { return try PassphraseReader.read(fromFile: file) }
             return try PassphraseReader.prompt(m("prompt.backup_passphrase_restore"))
-        } catch let error as PassphraseError {
+        } catch {
             throw PassphraseInput.cliError(error, file: file, messages: m)
         }
     }
