@@ -23,6 +23,8 @@ public struct IntakeServices: Sendable {
     let storeTimer = StoreTimer()
     /// The form's one-time values that came with a stored report.
     let onceTokens = OnceTokens()
+    /// The confirmation pages a browser is redirected to, each shown once.
+    let confirmations: Confirmations
     /// What signed collection requests must cover: new with every start of the process.
     let challenges = CollectorChallenges()
     let now: @Sendable () -> Date
@@ -60,6 +62,7 @@ public struct IntakeServices: Sendable {
         self.refusals = FloodControl(
             perClientPerMinute: configuration.refusalsPerClientPerMinute,
             globalPerMinute: configuration.refusalsPerMinute, now: floodClock)
+        self.confirmations = Confirmations(now: now)
         self.now = now
     }
 }
@@ -77,9 +80,8 @@ public func buildRouter(_ services: IntakeServices) -> Router<IntakeRequestConte
     router.get(RouterPath(CollectionAPI.Route.challenge)) { _, _ in collection.challenge() }
     router.post(RouterPath(CollectionAPI.Route.collect)) { request, _ in try await collection.collect(request) }
     router.post(RouterPath(CollectionAPI.Route.acknowledge)) { request, _ in try await collection.acknowledge(request) }
-    router.get("/exit") { request, _ in
-        HTMLResponse.page(services.pages.exit(routes.language(of: request)))
-    }
+    router.get("/received/{token}") { request, context in routes.confirmation(request, context: context) }
+    router.get("/exit") { request, _ in routes.exit(request) }
     router.get("/healthz") { _, _ in
         Response(
             status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],

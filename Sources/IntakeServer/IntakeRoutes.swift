@@ -16,7 +16,7 @@ struct IntakeRoutes: Sendable {
     }
 
     func form(_ request: Request) -> Response {
-        HTMLResponse.page(pages.form(language(of: request), once: OnceTokens.make()))
+        HTMLResponse.page(pages.form(language(of: request), once: OnceTokens.make()), status: HTMLResponse.notKeptForBack)
     }
 
     /// Reads the body up to the limit: a declared length over it is refused before reading.
@@ -117,7 +117,7 @@ struct IntakeRoutes: Sendable {
         if fields.contains(where: { $0.name == "website" && !$0.value.isEmpty }) {
             // As long as a real store takes lately, and the same page, so that neither speed nor size tells.
             try? await Task.sleep(for: services.storeTimer.typical)
-            return refuse(HTMLResponse.page(pages.received(language, inDanger: false)))
+            return refuse(confirm(language: language, inDanger: false))
         }
         switch validated {
         case .failure(let failure):
@@ -128,14 +128,40 @@ struct IntakeRoutes: Sendable {
         case .success(let report):
             if let once, let inDanger = services.onceTokens.stored(once) {
                 // Sent again (a reload of the confirmation): already stored, the same confirmation.
-                return HTMLResponse.page(pages.received(language, inDanger: inDanger))
+                return confirm(language: language, inDanger: inDanger)
             }
             // Only what would be stored spends the budget that protects storage.
             guard services.flood.admit(client: context.clientTag) == .allow else { return page(429, .tooManyRequests) }
             guard await store(report, context: context) else { return page(503, .serviceUnavailable) }
             if let once { services.onceTokens.remember(once, inDanger: report.inDanger) }
-            return HTMLResponse.page(pages.received(language, inDanger: report.inDanger))
+            return confirm(language: language, inDanger: report.inDanger)
         }
+    }
+
+    /// Post/Redirect/Get: the browser is sent to a one-time confirmation page, so that its history holds no POST
+    /// (issue 16).
+    private func confirm(language: Language, inDanger: Bool) -> Response {
+        let token = services.confirmations.issue(.init(language: language, inDanger: inDanger))
+        return Response(
+            status: .seeOther,
+            headers: [.location: Confirmations.path(token), .contentType: "text/html; charset=utf-8"])
+    }
+
+    /// The confirmation, the first time its address is visited; the blank exit page after that.
+    func confirmation(_ request: Request, context: IntakeRequestContext) -> Response {
+        guard let token = context.parameters.get("token"), let page = services.confirmations.take(token) else {
+            return exit(request)
+        }
+        return HTMLResponse.page(
+            pages.received(page.language, inDanger: page.inDanger), status: HTMLResponse.notKeptForBack)
+    }
+
+    /// The quick exit's blank page. `Clear-Site-Data` asks the browser to drop what it kept of this site (its
+    /// cache); what keeps the form and the confirmation out of Back is `HTMLResponse.notKeptForBack`.
+    func exit(_ request: Request) -> Response {
+        var response = HTMLResponse.page(pages.exit(language(of: request)))
+        response.headers[HTTPField.Name("Clear-Site-Data")!] = "\"cache\", \"storage\""
+        return response
     }
 
     func submitJSON(_ request: Request, context: IntakeRequestContext) async throws -> Response {

@@ -81,6 +81,14 @@ struct PageMiddleware: RouterMiddleware {
 }
 
 enum HTMLResponse {
+    /// The status of the pages that hold what a child typed or that a report was sent: the form and the
+    /// confirmation (issue 16). Chromium keeps a page it leaves, as it was, for Back (its back/forward cache, which
+    /// no longer heeds `Cache-Control: no-store` while no cookie changes) only when the page was answered 200; so a
+    /// quick exit followed by Back showed the form with the child's words in it, or the confirmation. `202 Accepted`
+    /// is a success to every browser and tool, and Back then asks the intake again: a fresh form, a blank page for
+    /// a confirmation already shown. Firefox keeps no `no-store` page for Back. `BrowserTests` holds both.
+    static let notKeptForBack: HTTPResponse.Status = .accepted
+
     static func page(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status,

@@ -103,8 +103,21 @@ extension TestClientProtocol {
         return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 
+    /// Posts the form as a browser does: a `303 See Other` (a stored report) is followed with a GET of its
+    /// `Location`, and the page found there is returned. `postFormOnly` returns the post's own answer.
     public func postForm(_ fields: FormFields, to uri: String = "/report", headers: HTTPFields = [:]) async throws
         -> TestResponse
+    {
+        let response = try await postFormOnly(fields, to: uri, headers: headers)
+        guard response.status == .seeOther, let location = response.headers[.location] else { return response }
+        var followed = headers
+        followed[.contentLength] = nil
+        return try await get(location, headers: followed)
+    }
+
+    /// Posts the form and returns its own answer, a redirect included.
+    public func postFormOnly(_ fields: FormFields, to uri: String = "/report", headers: HTTPFields = [:])
+        async throws -> TestResponse
     {
         try await post(uri, body: fields.encoded, contentType: FormFields.contentType, headers: headers)
     }

@@ -245,6 +245,16 @@ public struct WebDriverSession: Sendable {
         try await command(.post, "url", ["url": url])
     }
 
+    /// The browser's Back button.
+    public func back() async throws {
+        try await command(.post, "back")
+    }
+
+    /// The page's HTML as the browser has it now.
+    public func source() async throws -> String {
+        try await command(.get, "source") as? String ?? ""
+    }
+
     public func currentURL() async throws -> String {
         try await command(.get, "url") as? String ?? ""
     }

@@ -43,7 +43,7 @@ import Testing
                         "Cookie: session=" + Self.marker + "cookie\(index)",
                     ])
                 let source = Self.sources[index % Self.sources.count]
-                if try Wire.blockingExchange(from: source, port: intake.port, request).status == 200 {
+                if try Wire.blockingExchange(from: source, port: intake.port, request).status == 303 {
                     accepted += 1
                 }
             }

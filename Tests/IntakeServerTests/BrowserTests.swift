@@ -56,7 +56,7 @@ struct RealBrowser {
                     return text == (try string("received_title")) ? text : nil
                 }
                 #expect(heading == (try string("received_title")))
-                #expect(try await browser.currentURL().contains("/report"))
+                #expect(try await browser.currentURL().contains("/received/"))
                 #expect(try await browser.title() == (try string("page_title")))
                 #expect(try await browser.attribute(try await browser.element("html"), "lang") == "ru")
                 #expect(try await browser.text(try await browser.element("p.lead")) == (try string("received_message")))
@@ -115,6 +115,79 @@ struct RealBrowser {
             }
         }
         #expect(try spool.count() == 0)
+    }
+
+    /// Issue 16: whoever picks up the phone after a quick exit and presses Back must not see what the child
+    /// typed, nor a "Confirm form resubmission" page, nor the confirmation.
+    @Test func quickExitThenBackShowsNothingTheChildTyped() async throws {
+        let typed = "Он бьёт меня после уроков"
+        let spool = try SpoolDatabase.inMemory()
+        try await withIntake(spool: spool) { port in
+            try await withBrowser { browser in
+                // Reached as a child reaches it, by a link from another page, not as the first page of the tab.
+                try await browser.navigate(to: "http://127.0.0.1:\(port)/?lang=en")
+                try await browser.click(try await browser.element("a[hreflang=ru]"))
+                try await browser.click(try await browser.element("#what-physical"))
+                try await browser.type(typed, into: try await browser.element("#field-text"))
+                try await browser.type("7Б", into: try await browser.element("#field-class"))
+                try await browser.click(try await browser.element("a.quick-exit"))
+                _ = try await browser.waitFor("the exit page") {
+                    try await browser.currentURL().hasSuffix("/exit") ? true : nil
+                }
+                try await browser.back()
+                let field = try await browser.waitFor("the form again") {
+                    try await browser.elements("#field-text").first
+                }
+                #expect(try await browser.property(field, "value") == "")
+                #expect(try await browser.property(try await browser.element("#field-class"), "value") == "")
+                #expect(try await browser.isSelected(try await browser.element("#what-physical")) == false)
+                #expect(!(try await browser.source()).contains(typed))
+            }
+        }
+        #expect(try spool.count() == 0)
+    }
+
+    @Test func backFromTheQuickExitAfterSendingShowsNeitherTheConfirmationNorAResubmission() async throws {
+        let typed = "Меня дразнят в классе"
+        let spool = try SpoolDatabase.inMemory()
+        try await withIntake(spool: spool) { port in
+            try await withBrowser { browser in
+                try await browser.navigate(to: "http://127.0.0.1:\(port)/?lang=ru")
+                try await browser.click(try await browser.element("#reporter-student-self"))
+                try await browser.click(try await browser.element("#what-bullying"))
+                try await browser.click(try await browser.element("#danger-no"))
+                try await browser.type(typed, into: try await browser.element("#field-text"))
+                try await browser.click(try await browser.element("form button[type=submit]"))
+                _ = try await browser.waitFor("the confirmation page") {
+                    try await browser.elements("p.lead").first
+                }
+                try await browser.click(try await browser.element("a.quick-exit"))
+                _ = try await browser.waitFor("the exit page") {
+                    try await browser.currentURL().hasSuffix("/exit") ? true : nil
+                }
+                try await browser.back()
+                // Chromium's resubmission page is an error page at the report's URL: there is no form and no
+                // confirmation, and its text says "resubmission"; the neutral page has the exit page's title.
+                let title = try await browser.waitFor("the page behind the exit") {
+                    let title = try await browser.title()
+                    return title.isEmpty ? nil : title
+                }
+                let source = try await browser.source()
+                let url = try await browser.currentURL()
+                // The blank page speaks the browser's language (it has no other to go by).
+                let blankTitles = try Set(Language.allCases.map { try WebText.raw("exit_title", $0) })
+                #expect(blankTitles.contains(title), "\(url): \(source.prefix(600))")
+                #expect(!source.contains(try string("received_title")))
+                #expect(!source.lowercased().contains("resubmission"))
+                #expect(!source.contains("ERR_CACHE_MISS"))
+                try await browser.back()
+                let field = try await browser.waitFor("the form behind it") {
+                    try await browser.elements("#field-text").first
+                }
+                #expect(try await browser.property(field, "value") == "")
+            }
+        }
+        #expect(try spool.count() == 1)
     }
 
     @Test func browserRunsWithJavaScriptDisabled() async throws {

@@ -16,7 +16,8 @@ import Testing
     ///
     /// `SENIM_CRASH_ROUNDS` sets the number of rounds (default 5, for CI; the README records a 50-round run).
     @Suite struct CrashTests {
-        /// The tokens of the reports the intake answered 200 to, gathered from several client threads.
+        /// The tokens of the reports the intake acknowledged (303 to the confirmation), gathered from several client
+        /// threads.
         final class Acknowledged: @unchecked Sendable {
             private let lock = NSLock()
             private var tokens: Set<String> = []
@@ -49,7 +50,7 @@ import Testing
                             let status = try? Wire.blockingExchange(port: port, Wire.form("/report", fields.encoded))
                                 .status
                         else { return }  // the intake is gone
-                        if status == 200 {
+                        if status == 303 {
                             acknowledged.add(token)
                         } else if status != 0 {
                             acknowledged.refused()
@@ -84,7 +85,7 @@ import Testing
                 perRound.append(acknowledged.all.count - before)
             }
             #expect(perRound.allSatisfy { $0 > 0 }, "every round acknowledged reports before the kill: \(perRound)")
-            #expect(acknowledged.otherStatuses == 0, "no answer but 200 while the intake ran")
+            #expect(acknowledged.otherStatuses == 0, "no answer but 303 while the intake ran")
 
             // The checkpoints ran: without them every page would still be in the log, the database file as
             // small as when it was made.

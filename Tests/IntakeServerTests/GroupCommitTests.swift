@@ -23,7 +23,7 @@ import Testing
             }
         }
         #expect(statuses.count == 200)
-        #expect(statuses.allSatisfy { $0 == .ok })
+        #expect(statuses.allSatisfy { $0 == .accepted })
         let reports = try intake.openedReports()
         #expect(reports.count == 200)
         #expect(Set(reports.map(\.text)) == Set((0..<200).map { "Сообщение номер \($0)" }))

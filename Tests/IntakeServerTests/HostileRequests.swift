@@ -29,9 +29,12 @@ import Testing
         /// The page, when the client had finished sending; a client still sending a body far over the limit when the
         /// intake answers and closes may instead see the connection reset (TCP discards the answer then).
         case pageUnlessReset(Int, Language, String)
+        /// `303 See Other` to a one-time confirmation, as a stored report gets, with an empty body.
+        case confirmation
 
         var status: Int? {
             switch self {
+            case .confirmation: 303
             case .page(let status, _, _), .json(let status, _, _), .pageUnlessReset(let status, _, _): status
             case .parserRefusal: 400
             case .closedWithoutResponse: nil
@@ -217,7 +220,7 @@ import Testing
                     .page(400, .ru, "error.too_long")),
                 form(
                     "the honeypot filled", { $0.set("website", "http://spam.example") },
-                    .page(200, .ru, "received_title")),
+                    .confirmation),
 
                 // Static files.
                 path("dot-dot in a static path", "/static/../Package.swift", forbidden: fileContents),
@@ -239,7 +242,7 @@ import Testing
                 HostileRequest(
                     name: "encoded CR LF and a cookie in the query",
                     bytes: Wire.get("/?lang=ru%0d%0aSet-Cookie:x=1"),
-                    answer: .page(200, .kk, "form_title"), forbidden: ["Set-Cookie", "x=1"]),
+                    answer: .page(202, .kk, "form_title"), forbidden: ["Set-Cookie", "x=1"]),
                 HostileRequest(
                     name: "a bare CR in a header value",
                     bytes: Array(

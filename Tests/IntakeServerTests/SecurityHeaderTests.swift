@@ -11,13 +11,16 @@ import Testing
 enum Probe: String, CaseIterable, Sendable {
     case form, formInRussian, exit, health, stylesheet, favicon
     case notFound, staticNotFound, traversal, apiNotFound
-    case received, honeypot, invalidReport, badEncoding, tooLarge, wrongType, tooMany, spoolBroken
+    case received, receivedRedirect, confirmationGone, honeypot, invalidReport, badEncoding, tooLarge, wrongType, tooMany, spoolBroken
     case apiReceived, apiInvalid, apiTooLarge, apiWrongType, apiTooMany, apiSpoolBroken
     case collectUnsigned, acknowledgeUnsigned
 
     var expectedStatus: HTTPResponse.Status {
         switch self {
-        case .form, .formInRussian, .exit, .health, .stylesheet, .favicon, .received, .honeypot: .ok
+        case .exit, .health, .stylesheet, .favicon, .confirmationGone: .ok
+        // The form and the confirmation: see `HTMLResponse.notKeptForBack`.
+        case .form, .formInRussian, .received, .honeypot: .accepted
+        case .receivedRedirect: .seeOther
         case .notFound, .staticNotFound, .traversal, .apiNotFound: .notFound
         case .invalidReport, .badEncoding, .apiInvalid: .badRequest
         case .tooLarge, .apiTooLarge: .contentTooLarge
@@ -53,6 +56,8 @@ enum Probe: String, CaseIterable, Sendable {
             case .traversal: return try await client.get("/static/%2e%2e/Package.swift")
             case .apiNotFound: return try await client.get("/api/v2/reports")
             case .received, .spoolBroken: return try await client.postForm(Sample.ru.fields)
+            case .receivedRedirect: return try await client.postFormOnly(Sample.ru.fields)
+            case .confirmationGone: return try await client.get(Confirmations.path(OnceTokens.make()))
             case .honeypot:
                 var fields = Sample.ru.fields
                 fields.set("website", "http://spam.example")
@@ -124,7 +129,7 @@ func securityHeaderProblems(_ headers: HTTPFields) -> [String] {
 
     @Test func everyStatusTheIntakeAnswersWithIsProbed() {
         let statuses = Set(Probe.allCases.map(\.expectedStatus.code))
-        #expect(statuses == [200, 201, 400, 401, 404, 413, 415, 429, 503])
+        #expect(statuses == [200, 201, 202, 303, 400, 401, 404, 413, 415, 429, 503])
     }
 
     @Test func theCheckCatchesAResponseWithoutThePolicy() {

@@ -35,7 +35,7 @@ request = function()
 end
 local ok = 0
 response = function(status)
-  if status == 200 then ok = ok + 1 end
+  if status == 303 then ok = ok + 1 end
 end
 done = function(summary, latency, requests)
   io.write(string.format("LOAD requests=%d duration_s=%.2f errors=%d\n", summary.requests,
