@@ -96,6 +96,13 @@ public struct Pages: Sendable {
         }
     }
 
+    /// The order the form asks its questions in (`Web/templates/form.mustache`), which the error summary follows.
+    /// Who is writing and whether someone is in danger come first, then the child's own words, then the choices
+    /// that sort the report, so that on a small phone the text box is near the top (issue 16).
+    public static let formOrder: [ReportField] = [
+        .reporter, .danger, .text, .what, .where, .when, .classOrGrade, .names, .contact,
+    ]
+
     /// A line of the error summary: each problem names its question, in the child's voice ("Choose who is
     /// writing"), so that the summary never says "fill this in" three times; a problem with what was typed says
     /// which question and what to do.
@@ -165,7 +172,10 @@ public struct Pages: Sendable {
         ]
         var errors: [String: String] = [:]
         var summary: [[String: String]] = []
-        for problem in failure?.problems ?? [] {
+        let problems = (failure?.problems ?? []).sorted {
+            (Self.formOrder.firstIndex(of: $0.field) ?? .max) < (Self.formOrder.firstIndex(of: $1.field) ?? .max)
+        }
+        for problem in problems {
             let text = message(for: problem.problem, language)
             errors[problem.field.rawValue] = text
             summary.append(

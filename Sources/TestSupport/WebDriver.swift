@@ -11,14 +11,18 @@ import NIOCore
 // HTTP. Headless Chromium with JavaScript off at a phone's size. `BrowserSetup.chromium()` is the one place the
 // tests look for Chromium (the printed plan and statistics pages use it without the driver).
 
-/// Starts `chromedriver` and a browser session, runs `body`, then always ends both.
-public func withBrowser(_ body: (WebDriverSession) async throws -> Void) async throws {
+/// Starts `chromedriver` and a browser session, runs `body`, then always ends both. The screen is
+/// `BrowserSetup.width` × `BrowserSetup.height` CSS pixels unless another phone is named.
+public func withBrowser(
+    width: Double = BrowserSetup.width, height: Double = BrowserSetup.height,
+    _ body: (WebDriverSession) async throws -> Void
+) async throws {
     let tools = try BrowserSetup.locateTools()
     let driver = try ChromeDriver(executable: tools.chromedriver)
     do {
         try await driver.waitUntilReady()
         let session = try await WebDriverSession.create(
-            driver: driver.base, capabilities: BrowserSetup.capabilities(tools))
+            driver: driver.base, capabilities: BrowserSetup.capabilities(tools, width: width, height: height))
         do {
             try await body(session)
         } catch {
@@ -83,7 +87,7 @@ public enum BrowserSetup {
 
     /// JavaScript off by the content-settings preference. Chromium's headless window is never narrower than
     /// 500 pixels, so the 360×740 phone screen is set by device-metrics emulation as well as the window size.
-    public static func capabilities(_ tools: Tools) -> [String: Any] {
+    public static func capabilities(_ tools: Tools, width: Double = width, height: Double = height) -> [String: Any] {
         [
             "capabilities": [
                 "alwaysMatch": [
@@ -91,7 +95,7 @@ public enum BrowserSetup {
                     "goog:chromeOptions": [
                         "binary": tools.chromium,
                         "args": [
-                            "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=360,740",
+                            "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=\(Int(width)),\(Int(height))",
                             "--disable-dev-shm-usage",
                         ],
                         "mobileEmulation": [

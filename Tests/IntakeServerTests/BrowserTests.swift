@@ -190,6 +190,34 @@ struct RealBrowser {
         #expect(try spool.count() == 1)
     }
 
+    /// Issue 16: on the smallest phone in use (320×640) the first screen carries every emergency number, and the
+    /// child reaches "tell us in your own words" within three screens, in every language, without losing a question.
+    @Test(arguments: Language.allCases)
+    func theFirstScreenOfASmallPhoneCarriesEveryEmergencyNumber(language: Language) async throws {
+        let spool = try SpoolDatabase.inMemory()
+        let (width, height) = (320.0, 640.0)
+        try await withIntake(spool: spool) { port in
+            try await withBrowser(width: width, height: height) { browser in
+                try await browser.navigate(to: "http://127.0.0.1:\(port)/?lang=\(language.rawValue)")
+                let numbers = try await browser.elements(".help a")
+                #expect(numbers.count == 4)
+                for number in numbers {
+                    let rect = try await browser.rect(number)
+                    let text = try await browser.text(number)
+                    #expect(rect.y + rect.height <= height, "\(text) ends at \(rect.y + rect.height) px")
+                    #expect(rect.x >= 0 && rect.x + rect.width <= width + 0.5, "\(text): \(rect)")
+                }
+                let text = try await browser.rect(try await browser.element("#field-text"))
+                #expect(text.y <= 3 * height, "the text box starts at \(text.y) px, \(text.y / height) screens down")
+                for question in ["#field-reporter", "#field-what", "#field-where", "#field-when", "#field-danger"] {
+                    #expect(!(try await browser.elements(question)).isEmpty, "\(question)")
+                }
+                try saveScreenshot(
+                    try await browser.screenshot(), "browser-first-screen-320-\(language.rawValue).png", width: width)
+            }
+        }
+    }
+
     @Test func browserRunsWithJavaScriptDisabled() async throws {
         // The other tests prove the form works without JavaScript only if the browser really has it off.
         try await withBrowser { browser in
@@ -217,10 +245,10 @@ private func withIntake(spool: SpoolDatabase, _ body: @escaping @Sendable (Int) 
 }
 
 /// Writes a screenshot where a person can look at it, after checking it is a phone-wide PNG.
-private func saveScreenshot(_ png: Data, _ name: String) throws {
+private func saveScreenshot(_ png: Data, _ name: String, width expected: Double = BrowserSetup.width) throws {
     let bytes = [UInt8](png)
     try #require(bytes.count > 24 && Array(bytes[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }
-    #expect(Double(width) == BrowserSetup.width, "\(name) is \(width) pixels wide")
+    #expect(Double(width) == expected, "\(name) is \(width) pixels wide")
     try png.write(to: Repository.artifacts.appendingPathComponent(name))
 }

@@ -277,7 +277,10 @@ enum InvalidSubmission: String, CaseIterable, Sendable {
         let intake = try await Intake.make()
         let page = try await intake.test { client in try await client.postForm(["lang": "en"]) }.text
         let links = page.matches(of: #/<li><a href="#field-([a-z]+)">/#).map { String($0.1) }
-        #expect(links == ["reporter", "what", "danger", "text"])
+        #expect(links == ["reporter", "danger", "text", "what"])
+        // The order the page asks them in: the summary reads top to bottom as the form does.
+        let asked = page.matches(of: #/id="field-([a-z]+)"/#).map { String($0.1) }.filter(links.contains)
+        #expect(asked == links)
         #expect(page.contains("<title>\(try WebText.html("error_prefix", .en)) \(try WebText.html("page_title", .en))"))
         #expect(try intake.spool.count() == 0)
     }
@@ -293,7 +296,7 @@ enum InvalidSubmission: String, CaseIterable, Sendable {
         #expect(response.status == .badRequest)
         let summary = try #require(text(from: "<div class=\"summary\"", to: "</div>", in: response.text))
         let lines = summary.matches(of: #/<li><a href="#field-[a-z]+">([^<]*)</a></li>/#).map { String($0.1) }
-        let expected = try ["reporter", "what", "danger", "text"].map { try WebText.html("summary.\($0)", language) }
+        let expected = try ["reporter", "danger", "text", "what"].map { try WebText.html("summary.\($0)", language) }
         #expect(lines == expected)
         #expect(Set(lines).count == lines.count, "no line repeats")
         #expect(!summary.contains(try WebText.html("error.required", language)))
