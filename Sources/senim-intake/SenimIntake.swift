@@ -17,6 +17,27 @@ struct SenimIntake: AsyncParsableCommand {
             cannot read the reports it stores.
             """)
 
+    /// A command line that cannot run is told in the intake's `senim-intake: error:` / `hint:` form, like every
+    /// other startup error, rather than ArgumentParser's `Error:` (issue 16).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            guard code == .validationFailure, !message(for: error).isEmpty else { exit(withError: error) }
+            FileHandle.standardError.write(
+                Data(
+                    ("senim-intake: error: \(message(for: error))\n"
+                        + "hint: see the options with: senim-intake --help\n").utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
+
     @Option(help: "Address to listen on [SENIM_HOST]. (default: 127.0.0.1)")
     var host: String?
 

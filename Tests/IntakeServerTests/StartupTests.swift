@@ -30,5 +30,16 @@ import Testing
             #expect(!result.stderr.contains("senim-intake ready"), "ready is said only once the port is bound")
             #expect(!result.stderr.contains("bind(descriptor"), "no raw NIO error")
         }
+
+        @Test(arguments: [
+            (["--public-key"], "senim-intake: error: Missing value for '--public-key <public-key>'"),
+            (["--port", "70000"], "senim-intake: error: --port must be between 0 and 65535"),
+            (["--no-such-flag"], "senim-intake: error: Unknown option '--no-such-flag'"),
+        ])
+        func aCommandLineThatCannotRunIsAPlainErrorWithAHint(arguments: [String], first: String) throws {
+            let result = try ProgramRunner.run(Repository.binaries.appendingPathComponent("senim-intake").path, arguments)
+            #expect(result.status == 64)
+            #expect(result.stderr == first + "\nhint: see the options with: senim-intake --help\n", "\(result.stderr)")
+        }
     }
 #endif

@@ -96,7 +96,8 @@ extension JournalSession {
         return try assess(entry, dataKey: try entryDataKey(entry), answers: answers, decision: decision, now: now)
     }
 
-    func checkMayAssess() throws {
+    /// Refuses a member whose role may not assess, before any question is asked.
+    public func checkMayAssess() throws {
         guard member.role.triages || member.role == .specialist else {
             throw JournalError.notAllowed(member: member.name, action: .assess)
         }

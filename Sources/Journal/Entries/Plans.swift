@@ -107,7 +107,8 @@ extension JournalSession {
         try addPlanItem(kind: "referral", content: try JSONEncoder().encode(referral), to: entry, key: key, now: now)
     }
 
-    func checkMayPlan() throws {
+    /// Refuses a member whose role may not keep plans, before anything is asked.
+    public func checkMayPlan() throws {
         guard member.role.triages || member.role == .specialist else {
             throw JournalError.notAllowed(member: member.name, action: .plan)
         }

@@ -44,16 +44,16 @@ struct AssessCommand: AsyncParsableCommand {
     @OptionGroup var options: JournalOptions
 
     func validate() throws {
-        if let level, RiskLevel(rawValue: level) == nil { throw ValidationError("--level must be low, medium or high") }
+        if let level, RiskLevel(rawValue: level) == nil { throw ValidationError(Messages.forUsage("usage.one_of", ["flag": "--level", "choices": "low, medium, high"])) }
         if let outcome, AssessmentOutcome(rawValue: outcome) == nil {
-            throw ValidationError("--outcome must be none, school or external")
+            throw ValidationError(Messages.forUsage("usage.one_of", ["flag": "--outcome", "choices": "none, school, external"]))
         }
-        if accept && level != nil { throw ValidationError("give --accept or --level, not both") }
+        if accept && level != nil { throw ValidationError(Messages.forUsage("usage.not_both", ["first": "--accept", "second": "--level"])) }
         if answers != nil && !accept && level == nil {
-            throw ValidationError("with --answers, give --accept or --level L --reason R")
+            throw ValidationError(Messages.forUsage("usage.answers_decide"))
         }
         if answers == nil && (accept || level != nil) {
-            throw ValidationError("--accept and --level go with --answers FILE; without it the questions are asked")
+            throw ValidationError(Messages.forUsage("usage.answers_only"))
         }
     }
 
@@ -75,6 +75,8 @@ struct AssessCommand: AsyncParsableCommand {
         }
         let session = try options.unlock()
         let now = options.now()
+        // A member who may not assess is told before forty-three questions, not after.
+        try session.checkMayAssess()
         let entry = try session.open(entry: number, now: now)
         let prompter = Prompter(m: m)
         // The questions, the notes and the proposal are confidential: asked in the alternate screen, which leaves

@@ -24,7 +24,7 @@ struct DueCommand: AsyncParsableCommand {
     @OptionGroup var options: JournalOptions
 
     func validate() throws {
-        if days < 0 { throw ValidationError("--days must be 0 or more") }
+        if days < 0 { throw ValidationError(Messages.forUsage("usage.not_negative", ["flag": "--days"])) }
     }
 
     func run() async throws {

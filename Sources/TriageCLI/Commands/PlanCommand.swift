@@ -48,19 +48,21 @@ struct PlanCommand: AsyncParsableCommand {
 
     func validate() throws {
         if [addMeasure, addReferral, printable].filter({ $0 }).count > 1 {
-            throw ValidationError("give one of --add-measure, --add-referral or --print")
+            throw ValidationError(Messages.forUsage("usage.only_one", ["choices": "--add-measure, --add-referral, --print"]))
         }
         if addMeasure, [kind, responsible, volume, term, indicator].contains(where: { $0 == nil }) {
-            throw ValidationError("--add-measure needs --kind, --responsible, --volume, --term and --indicator")
+            throw ValidationError(Messages.forUsage("usage.needs", ["first": "--add-measure", "second": "--kind, --responsible, --volume, --term, --indicator"]))
         }
-        if addReferral, to == nil || sent == nil { throw ValidationError("--add-referral needs --to and --sent") }
-        if let on, CalendarDay(on) == nil { throw ValidationError("--on must be a date as YYYY-MM-DD") }
+        if addReferral, to == nil || sent == nil { throw ValidationError(Messages.forUsage("usage.needs", ["first": "--add-referral", "second": "--to, --sent"])) }
+        if let on, CalendarDay(on) == nil { throw ValidationError(Messages.forUsage("usage.date_format", ["flag": "--on"])) }
     }
 
     func run() async throws {
         let m = options.messages
         let session = try options.unlock()
         let now = options.now()
+        // Adding is refused for a role that may not keep plans before the entry is even looked for.
+        if addMeasure || addReferral { try session.checkMayPlan() }
         let open = try session.open(entry: number, now: now)
         let entry = open.record
         if addMeasure {

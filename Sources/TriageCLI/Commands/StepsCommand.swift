@@ -31,9 +31,9 @@ struct StepsCommand: AsyncParsableCommand {
     @OptionGroup var options: JournalOptions
 
     func validate() throws {
-        if done != nil && notApplicable != nil { throw ValidationError("give --done or --not-applicable, not both") }
-        if notApplicable != nil && reason == nil { throw ValidationError("--not-applicable needs --reason") }
-        if notApplicable == nil && reason != nil { throw ValidationError("--reason goes with --not-applicable") }
+        if done != nil && notApplicable != nil { throw ValidationError(Messages.forUsage("usage.not_both", ["first": "--done", "second": "--not-applicable"])) }
+        if notApplicable != nil && reason == nil { throw ValidationError(Messages.forUsage("usage.needs", ["first": "--not-applicable", "second": "--reason"])) }
+        if notApplicable == nil && reason != nil { throw ValidationError(Messages.forUsage("usage.goes_with", ["first": "--reason", "second": "--not-applicable"])) }
     }
 
     func run() async throws {

@@ -28,6 +28,10 @@ struct JournalBackup: AsyncParsableCommand {
             throw JournalMessages.cliError(.backup(.exists(path: file)), messages: m)
         }
         let session = try options.unlock()
+        // Told before choosing a backup passphrase for nothing.
+        guard session.member.role.readsAllEntries else {
+            throw JournalError.notAllowed(member: session.member.name, action: .backup)
+        }
         let passphrase = try PassphraseInput.newPassphrase(
             file: backupPassphraseFile, prompt: m("prompt.backup_passphrase"), messages: m)
         guard passphrase.characterCount >= KeysGenerate.minimumPassphraseLength else {

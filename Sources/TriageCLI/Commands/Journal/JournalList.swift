@@ -29,7 +29,7 @@ struct JournalList: AsyncParsableCommand {
     static func day(_ text: String?, _ name: String) throws -> Date? {
         guard let text else { return nil }
         guard let date = try? Date(text + "T00:00:00Z", strategy: .iso8601) else {
-            throw ValidationError("\(name) must be a date like 2026-11-22")
+            throw ValidationError(Messages.forUsage("usage.date_format", ["flag": name]))
         }
         return date
     }
@@ -37,7 +37,12 @@ struct JournalList: AsyncParsableCommand {
     func validate() throws {
         if let type, CrueltyType(rawValue: type) == nil {
             throw ValidationError(
-                "unknown --type \(type); one of: \(CrueltyType.allCases.map(\.rawValue).joined(separator: ", "))")
+                Messages.forUsage(
+                    "usage.unknown_choice",
+                    [
+                        "flag": "--type", "value": type,
+                        "choices": CrueltyType.allCases.map(\.rawValue).joined(separator: ", "),
+                    ]))
         }
         _ = try Self.day(from, "--from")
         _ = try Self.day(to, "--to")

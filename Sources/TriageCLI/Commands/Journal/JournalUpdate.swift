@@ -35,9 +35,9 @@ struct JournalUpdate: AsyncParsableCommand {
 
     func validate() throws {
         if role == nil, student != nil || !fact.isEmpty {
-            throw ValidationError("--student and --fact need --role victim, aggressor or witness")
+            throw ValidationError(Messages.forUsage("usage.student_fact_role"))
         }
-        if let staffDismissed, staffDismissed < 0 { throw ValidationError("--staff-dismissed must be 0 or more") }
+        if let staffDismissed, staffDismissed < 0 { throw ValidationError(Messages.forUsage("usage.not_negative", ["flag": "--staff-dismissed"])) }
     }
 
     func run() async throws {

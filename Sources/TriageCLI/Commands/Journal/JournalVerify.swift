@@ -22,8 +22,7 @@ struct JournalVerify: AsyncParsableCommand {
 
     func validate() throws {
         if let head, ChainHead.parse(head) == nil {
-            throw ValidationError(
-                "--head must be a fingerprint as senim journal head prints it, e.g. 57-7F3A-9C21-04BD-E655-1A2B")
+            throw ValidationError(Messages.forUsage("usage.head_format"))
         }
     }
 

@@ -27,16 +27,20 @@ struct MembersAdd: AsyncParsableCommand {
 
     func validate() throws {
         guard let role = MemberRole(rawValue: role) else {
-            throw ValidationError("--role must be one of lead, deputy, specialist, director, auditor")
+            throw ValidationError(Messages.forUsage("usage.one_of", ["flag": "--role", "choices": "lead, deputy, specialist, director, auditor"]))
         }
-        if role == .lead { throw ValidationError("a journal has one lead; add a deputy instead") }
+        if role == .lead { throw ValidationError(Messages.forUsage("usage.one_lead")) }
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty || trimmed.count > 100 { throw ValidationError("the name must be 1 to 100 characters") }
+        if trimmed.isEmpty || trimmed.count > 100 { throw ValidationError(Messages.forUsage("usage.name_length")) }
     }
 
     func run() async throws {
         let m = options.messages
         let session = try options.unlock()
+        // Told before typing the new member's passphrase twice for nothing.
+        guard session.member.role == .lead else {
+            throw JournalError.notAllowed(member: session.member.name, action: .addMembers)
+        }
         let passphrase = try PassphraseInput.newPassphrase(
             file: newPassphraseFile, prompt: m("prompt.member_new_passphrase", ["name": name]), messages: m)
         guard passphrase.characterCount >= KeysGenerate.minimumPassphraseLength else {

@@ -25,6 +25,10 @@ struct MembersRemove: AsyncParsableCommand {
     func run() async throws {
         let m = options.messages
         let session = try options.unlock()
+        // Told before being asked to confirm what they could not do anyway.
+        guard session.member.role == .lead else {
+            throw JournalError.notAllowed(member: session.member.name, action: .removeMembers)
+        }
         if !yes {
             let prompter = Prompter(m: m)
             guard prompter.confirm(m("members.confirm_remove", ["name": name])) else {

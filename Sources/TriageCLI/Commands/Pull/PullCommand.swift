@@ -31,7 +31,7 @@ struct PullCommand: AsyncParsableCommand {
     @OptionGroup var options: JournalOptions
 
     func validate() throws {
-        if (spool == nil) == (from == nil) { throw ValidationError("give exactly one of --spool PATH or --from URL") }
+        if (spool == nil) == (from == nil) { throw ValidationError(Messages.forUsage("usage.spool_or_from")) }
     }
 
     func run() async throws {
@@ -58,7 +58,7 @@ struct PullCommand: AsyncParsableCommand {
                 from: LocalSpoolSource(spool: database), now: options.now, progress: progress.update)
         } else {
             guard let url = URL(string: from!), url.scheme == "http" || url.scheme == "https" else {
-                throw ValidationError("--from must be an http:// or https:// URL")
+                throw CLIError(m("error.from_url", ["value": from!]), hint: m("hint.from_url"), status: 64)
             }
             summary = try await session.collect(
                 from: HTTPEnvelopeSource(base: url, session: session, now: options.now, m: m),

@@ -31,12 +31,10 @@ struct RegisterCommand: AsyncParsableCommand {
 
     func validate() throws {
         if id == nil, fields.text == nil, fields.textFile == nil {
-            throw ValidationError(
-                "give a report ID, or --channel with --text or --text-file for a report that came another way")
+            throw ValidationError(Messages.forUsage("usage.register_what"))
         }
         if id != nil, fields.text != nil || fields.textFile != nil {
-            throw ValidationError(
-                "--text and --text-file are for reports without an ID: a collected report keeps its own words")
+            throw ValidationError(Messages.forUsage("usage.register_text_with_id"))
         }
     }
 

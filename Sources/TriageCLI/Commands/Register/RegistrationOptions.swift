@@ -74,7 +74,9 @@ struct RegistrationOptions: ParsableArguments {
             guard let value else { return }
             guard T(rawValue: value) != nil else {
                 throw ValidationError(
-                    "unknown \(flag) \(value); one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+                    Messages.forUsage(
+                        "usage.unknown_choice",
+                        ["flag": flag, "value": value, "choices": T.allCases.map(\.rawValue).joined(separator: ", ")]))
             }
         }
         try check(channel, Channel.self, "--channel")
@@ -83,14 +85,19 @@ struct RegistrationOptions: ParsableArguments {
         try check(aggressorKind, AggressorKind.self, "--aggressor-kind")
         for part in (type ?? "").split(separator: ",") where CrueltyType(rawValue: String(part)) == nil {
             throw ValidationError(
-                "unknown --type \(part); one of: \(CrueltyType.allCases.map(\.rawValue).joined(separator: ", "))")
+                Messages.forUsage(
+                    "usage.unknown_choice",
+                    [
+                        "flag": "--type", "value": String(part),
+                        "choices": CrueltyType.allCases.map(\.rawValue).joined(separator: ", "),
+                    ]))
         }
         for (flag, value) in [("--victims", victims), ("--aggressors", aggressors), ("--witnesses", witnesses)] {
-            if let value, value < 0 { throw ValidationError("\(flag) must be 0 or more") }
+            if let value, value < 0 { throw ValidationError(Messages.forUsage("usage.not_negative", ["flag": flag])) }
         }
-        if text != nil, textFile != nil { throw ValidationError("give --text or --text-file, not both") }
+        if text != nil, textFile != nil { throw ValidationError(Messages.forUsage("usage.not_both", ["first": "--text", "second": "--text-file"])) }
         if !restrictTo.isEmpty, (restrictReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            throw ValidationError("--restrict-to needs --restrict-reason: say why the entry is restricted")
+            throw ValidationError(Messages.forUsage("usage.restrict_reason"))
         }
     }
 
@@ -131,7 +138,7 @@ struct RegistrationOptions: ParsableArguments {
             formatter.dateFormat = format
             if let date = formatter.date(from: received) { return date }
         }
-        throw ValidationError("--received must look like 2026-11-22T09:30")
+        throw ValidationError(Messages.forUsage("usage.received_format"))
     }
 
     /// Whether any registration field was given as a flag.

@@ -24,7 +24,7 @@ struct StatsMerge: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one export file") }
+        if files.isEmpty { throw ValidationError(Messages.forUsage("usage.merge_files")) }
     }
 
     func run() async throws {
