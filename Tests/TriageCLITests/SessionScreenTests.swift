@@ -160,6 +160,56 @@
             #expect(result.status == 0, "terminal shows: \(run.screen)")
         }
 
+        /// A report of 20,000 characters is shown a page at a time, and its heading and URGENT line stay at the top
+        /// of every page (issue 16).
+        @Test func aLongReportIsPagedWithItsUrgentLineOnEveryPage() async throws {
+            let journal = try CLIJournal(entries: [])
+            let words = (1...2106).map { "слово\($0)" }.joined(separator: " ")
+            let text = "Я хочу покончить с собой. " + words + " конец-сообщения"
+            #expect(text.count > 19_900 && text.count <= 20_000, "\(text.count)")
+            let pulled = try await journal.pull([sampleReport(text, language: .ru, hour: "2026-11-20T10:00:00Z")])
+            try #require(pulled.status == 0, "\(pulled.stderr)")
+            let run = try TerminalRun(
+                ["triage", "--journal", journal.path, "--passphrase-file", journal.secret.path],
+                environment: ["COLUMNS": "80", "LINES": "24"], everythingOnTerminal: true)
+            var offset = try run.waitFor(try #require(english["key.open"]), after: 0)
+            offset = run.screen.count
+            try run.answer("1")
+            try run.waitFor(try #require(english["key.register"]), after: offset)
+            let urgent = "!! " + (try #require(english["inbox.urgent"]))
+            let heading = try #require(english["report.heading"])
+            var page = run.screen.dropFirst(offset)
+            var pages = 1
+            var last = 0
+            while !page.contains("конец-сообщения") {
+                #expect(page.contains(urgent), "page \(pages) lost the urgent line")
+                #expect(page.contains(heading), "page \(pages) lost the heading")
+                let position = try #require(page.firstMatch(of: #/(\d+)–(\d+) of (\d+)/#), "page \(pages)")
+                let (first, through) = (Int(position.1)!, Int(position.2)!)
+                #expect(first == last + 1, "pages follow on: \(first) after \(last)")
+                #expect(through - first + 1 <= 24, "a page fits the terminal")
+                last = through
+                #expect(pages < 40, "a 20,000-character report ends within 40 pages")
+                if pages >= 40 { break }
+                offset = run.screen.count
+                try run.answer("n")
+                try run.waitFor(try #require(english["key.register"]), after: offset)
+                page = run.screen.dropFirst(offset)
+                pages += 1
+            }
+            #expect(pages > 5, "the report took \(pages) pages")
+            #expect(page.contains(urgent) && page.contains(heading))
+            // The first page has the answers and the start of the words; p goes back to it.
+            for _ in 1..<pages { try run.answer("p") }
+            offset = run.screen.count
+            try run.answer("p")
+            try run.waitFor(try #require(english["queue.first_page"]), after: offset)
+            try run.answer("b")
+            run.type("q")
+            let result = try run.finish()
+            #expect(result.status == 0, "terminal shows: \(run.screen.suffix(2000))")
+        }
+
         /// On a terminal of 40×16 every row fits: list rows are cut with an ellipsis, prose and prompts folded at
         /// spaces, and a page holds what the rows allow.
         @Test func aNarrowShortTerminalGetsRowsThatFit() async throws {
@@ -447,7 +497,8 @@
             #expect(run.screen.dropFirst(offset).contains("й (q) — выйти"))
             offset = run.screen.count
             try run.answer("1")
-            try run.waitFor("ы — подписать · с — комментарий · и — назад · ? — справка › ", after: offset)
+            try run.waitFor("и — назад · ? — справка › ", after: offset)
+            #expect(run.screen.dropFirst(offset).contains("ы — подписать · с — комментарий · "))
             offset = run.screen.count
             try run.answer("?")
             try run.waitFor("ы (s) — подписать", after: offset)

@@ -95,16 +95,16 @@ struct TriageCommand: AsyncParsableCommand {
         let now = options.now()
         let shown = try session.show(report: item.record.hexID, now: now)
         let p = Presentation(m: m, timeZone: session.timeZone, now: now)
+        var text = PagedText(p.reportText(shown))
         let keys = Keys(
             m: m,
-            actions: [
-                Keys.Action(key: "g", label: "key.register"), Keys.Action(key: "b", label: "key.back"),
-                Keys.Action(key: "?", label: "key.help"),
-            ])
+            actions: [Keys.Action(key: "g", label: "key.register")] + text.keys + [
+                Keys.Action(key: "b", label: "key.back"), Keys.Action(key: "?", label: "key.help"),
+            ], paged: text.isPaged)
         var notice: String?
         while true {
             clear()
-            print(Terminal.fold(p.reportText(shown)))
+            print(text.page(m))
             print(Terminal.rule)
             if let notice { print(Terminal.fold(notice)) }
             notice = nil
@@ -113,6 +113,10 @@ struct TriageCommand: AsyncParsableCommand {
                 return nil
             case .redraw(let message):
                 notice = message
+            case .key("n"):
+                if !text.next() { notice = m("queue.last_page") }
+            case .key("p"):
+                if !text.previous() { notice = m("queue.first_page") }
             case .key("g"):
                 var registration = Registration(report: shown.report!)
                 clear()

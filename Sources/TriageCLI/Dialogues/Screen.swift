@@ -146,6 +146,44 @@ struct Pager: Equatable {
     static func pageSize(rows: Int, reserved: Int) -> Int { max(3, rows - reserved) }
 }
 
+/// A text longer than the terminal (a report of 20,000 characters), shown a page at a time, as `less` would, with
+/// its heading and its URGENT line kept at the top of every page (issue 16). Folded to the terminal's width first.
+struct PagedText {
+    /// The lines kept on every page: the heading, and the urgent line when there is one.
+    let pinned: [String]
+    let body: [String]
+    private(set) var pager: Pager
+
+    /// `reserved`: the rows the screen needs below the text (the rule, a notice, the prompt).
+    init(_ text: String, rows: Int = Terminal.size.rows, reserved: Int = 5) {
+        let lines = Terminal.fold(text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let pinnedCount = lines.count > 1 && lines[1].hasPrefix("!!") ? 2 : 1
+        pinned = Array(lines.prefix(pinnedCount))
+        body = Array(lines.dropFirst(pinnedCount))
+        // The position line takes a row of its own when there are pages.
+        let room = rows - reserved - pinned.count - 1
+        pager = Pager(count: body.count, pageSize: max(3, room))
+        if pager.pages == 1 { pager = Pager(count: body.count, pageSize: max(1, body.count)) }
+    }
+
+    var isPaged: Bool { pager.pages > 1 }
+
+    /// What is shown now: the pinned lines, the page, and where it is ("lines 19–36 of 270").
+    func page(_ m: Messages) -> String {
+        var lines = pinned + body[pager.range]
+        if isPaged { lines.append(m("report.lines", ["position": pager.position(m)])) }
+        return lines.joined(separator: "\n")
+    }
+
+    mutating func next() -> Bool { pager.next() }
+    mutating func previous() -> Bool { pager.previous() }
+
+    /// The keys that turn the pages, when there are pages.
+    var keys: [Keys.Action] {
+        isPaged ? [Keys.Action(key: "n", label: "key.next"), Keys.Action(key: "p", label: "key.previous")] : []
+    }
+}
+
 /// The keys of one screen, shown in the session's language and explained by `?`.
 struct Keys {
     struct Action {

@@ -66,25 +66,32 @@ struct ReviewSession: AsyncParsableCommand {
         let m = options.messages
         var notice: String?
         let entry = try session.open(entry: number, now: options.now())
-        let keys = Keys(
-            m: m,
-            actions: [
-                Keys.Action(key: "s", label: "key.sign"), Keys.Action(key: "c", label: "key.comment"),
-                Keys.Action(key: "b", label: "key.back"), Keys.Action(key: "?", label: "key.help"),
-            ])
+        var text = PagedText(
+            try Presentation(m: m, timeZone: session.timeZone, now: options.now()).fullEntryText(entry))
+        func keys() -> Keys {
+            Keys(
+                m: m,
+                actions: [Keys.Action(key: "s", label: "key.sign"), Keys.Action(key: "c", label: "key.comment")]
+                    + text.keys + [Keys.Action(key: "b", label: "key.back"), Keys.Action(key: "?", label: "key.help")],
+                paged: text.isPaged)
+        }
         while true {
             let now = options.now()
             let p = Presentation(m: m, timeZone: session.timeZone, now: now)
             clear()
-            print(Terminal.fold(try p.fullEntryText(entry)))
+            print(text.page(m))
             print(Terminal.rule)
             if let notice { print(Terminal.fold(notice)) }
             notice = nil
-            switch prompter.screen(keys) {
+            switch prompter.screen(keys()) {
             case .endOfInput, .key("b"):
                 return nil
             case .redraw(let message):
                 notice = message
+            case .key("n"):
+                if !text.next() { notice = m("queue.last_page") }
+            case .key("p"):
+                if !text.previous() { notice = m("queue.first_page") }
             case .key("s"):
                 // What is still open is shown before the director signs (item 42's steps at high risk among them).
                 let open = ((try? session.deadlines(now: now)) ?? []).filter { $0.subject == number }
@@ -101,18 +108,27 @@ struct ReviewSession: AsyncParsableCommand {
                 try entry.signOff(now: now)
                 return m("review.signed", ["number": number])
             case .key("c"):
-                guard let text = prompter.line(m("review.comment_prompt")),
-                    !text.trimmingCharacters(in: .whitespaces).isEmpty
+                guard let comment = prompter.line(m("review.comment_prompt")),
+                    !comment.trimmingCharacters(in: .whitespaces).isEmpty
                 else {
                     notice = m("error.empty_comment")
                     continue
                 }
-                try entry.comment(text, now: now)
+                try entry.comment(comment, now: now)
+                self.refresh(&text, entry: entry, p: p)
                 notice = m("review.commented", ["number": number])
             case .key:
                 notice = m("prompt.invalid")
             }
         }
+    }
+
+    /// The entry's text again (a comment was added), on its last page, where the new comment is.
+    func refresh(_ text: inout PagedText, entry: OpenEntry, p: Presentation) {
+        guard let fresh = try? p.fullEntryText(entry) else { return }
+        var updated = PagedText(fresh)
+        while updated.next() {}
+        text = updated
     }
 
     func clear() { Terminal.clear() }
