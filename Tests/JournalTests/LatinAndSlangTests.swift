@@ -1,8 +1,10 @@
 import Foundation
 import ReportFormat
 import TestSupport
+import SafetyKeys
 import Testing
 
+@testable import Journal
 @testable import SafeguardingRules
 
 /// Kazakh in the Latin alphabet (the 2021 alphabet and the informal spellings), Russian typed in Latin letters as
@@ -126,5 +128,31 @@ let ordinaryReports: [String] = [
         // Senim's own lists still apply.
         let knife = try #require(try fixture.collect([sampleReport("у него нож")]).first)
         #expect(knife.urgency.contains(.wordsWeapons))
+    }
+
+    @Test func aListSavedInAnotherEncodingIsAPlainErrorAndCollectsNothing() throws {
+        let fixture = try JournalFixture()
+        let own = fixture.directory.appendingPathComponent("urgency.txt")
+        // "[weapons]\nрогатк" as Windows-1251 saves it: not UTF-8.
+        try Data("[weapons]\n".utf8 + [0xF0, 0xEE, 0xE3, 0xE0, 0xF2, 0xEA, 0x0A]).write(to: own)
+        #expect(throws: JournalError.urgencyFile(path: own.path)) {
+            try fixture.collect([sampleReport("Он принёс рогатку")])
+        }
+        #expect(try fixture.session.inbox(now: fixedNow).isEmpty, "nothing was collected past the unreadable list")
+    }
+
+    @Test func theSchoolsOwnWordsTravelWithTheBackup() async throws {
+        let fixture = try JournalFixture()
+        let words = "# Words of our school\n[weapons]\nрогатк\n"
+        try words.write(to: fixture.directory.appendingPathComponent("urgency.txt"), atomically: true, encoding: .utf8)
+        let backup = fixture.folder.path("journal.senim-backup")
+        let passphrase = Passphrase("TEST ONLY backup passphrase")
+        _ = try fixture.session.backup(to: backup, passphrase: passphrase, kdf: .testOnlyInteractive, now: fixedNow)
+        let place = try TemporaryDirectory()
+        let folder = place.url.appendingPathComponent("restored")
+        let restored = try Journal.restore(from: backup, to: folder, passphrase: passphrase)
+        #expect(restored.header.urgency == words)
+        #expect(try String(contentsOf: folder.appendingPathComponent("urgency.txt"), encoding: .utf8) == words)
+        #expect(try restored.journal.urgencyDetector().reasons(in: "у него рогатка").contains(.wordsWeapons))
     }
 }

@@ -14,6 +14,8 @@ public struct BackupHeader: Codable, Equatable, Sendable {
     public var events: Int
     /// The school's holiday calendar file, if the journal folder had one.
     public var calendar: String?
+    /// The school's own urgency words (`urgency.txt`), if the journal folder had them.
+    public var urgency: String?
 }
 
 /// A restored journal and what verifying it found.
@@ -46,10 +48,12 @@ extension JournalSession {
         }
         chmod(snapshot, 0o600)
         let head = try Journal.verify(snapshotPath: snapshot)
-        let calendarPath = journal.directory.appendingPathComponent("calendar.txt").path
+        func text(_ name: String) -> String? {
+            try? String(contentsOfFile: journal.directory.appendingPathComponent(name).path, encoding: .utf8)
+        }
         let header = BackupHeader(
             createdAt: JournalClock.stamp(now), createdBy: member.name, head: head.head?.fingerprint,
-            events: head.events, calendar: try? String(contentsOfFile: calendarPath, encoding: .utf8))
+            events: head.events, calendar: text("calendar.txt"), urgency: text("urgency.txt"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let headerBytes = Array(try encoder.encode(header))
@@ -114,10 +118,10 @@ extension Journal {
         if let expected = header.head, verification.head?.fingerprint != expected {
             verification.failures.append(.headMismatch(fingerprint: expected))
         }
-        if let calendar = header.calendar {
+        for (name, text) in [("calendar.txt", header.calendar), ("urgency.txt", header.urgency)] {
+            guard let text else { continue }
             do {
-                try KeyFiles.write(
-                    calendar, to: directory.appendingPathComponent("calendar.txt").path, mode: 0o600, force: true)
+                try KeyFiles.write(text, to: directory.appendingPathComponent(name).path, mode: 0o600, force: true)
             } catch {
                 throw JournalError.keyFile(error)
             }

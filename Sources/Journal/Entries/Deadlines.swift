@@ -119,7 +119,13 @@ extension JournalSession {
 extension Journal {
     /// The urgency word lists: Senim's, and the journal folder's `urgency.txt` (a school's own words, in the same
     /// format) when there is one.
-    public func urgencyDetector() throws -> UrgencyDetector { try UrgencyDetector.forJournal(directory: directory) }
+    public func urgencyDetector() throws -> UrgencyDetector {
+        do {
+            return try UrgencyDetector.forJournal(directory: directory)
+        } catch UrgencyFileError.notUTF8(let path) {
+            throw JournalError.urgencyFile(path: path)
+        }
+    }
 
     /// The working-day calendar of this journal: its folder's `calendar.txt`, else the bundled one.
     public func workingCalendar(timeZone: TimeZone) throws -> WorkingCalendar {

@@ -56,6 +56,8 @@ public enum JournalError: Error, Equatable, Sendable {
     case incompletePlanItem
     /// The journal's `calendar.txt` has a line that is not a date and a kind of day.
     case calendarFile(line: Int, text: String)
+    /// The journal's `urgency.txt` is not UTF-8 text.
+    case urgencyFile(path: String)
     /// A comment with no text.
     case emptyComment
     /// An entry restricted without saying why.

@@ -53,7 +53,10 @@ public struct UrgencyDetector: Sendable {
     public static func forJournal(directory: URL) throws -> UrgencyDetector {
         let own = directory.appendingPathComponent("urgency.txt")
         guard FileManager.default.fileExists(atPath: own.path) else { return shared }
-        return shared.adding(try String(contentsOf: own, encoding: .utf8))
+        guard let text = String(data: try Data(contentsOf: own), encoding: .utf8) else {
+            throw UrgencyFileError.notUTF8(path: own.path)
+        }
+        return shared.adding(text)
     }
 
     /// Parses lists from their text.
@@ -239,4 +242,10 @@ public struct UrgencyDetector: Sendable {
         return found
     }
 
+}
+
+/// A school's `urgency.txt` Senim cannot read as text.
+public enum UrgencyFileError: Error, Equatable {
+    /// Saved in another encoding (Windows-1251, UTF-16) than UTF-8.
+    case notUTF8(path: String)
 }

@@ -79,6 +79,7 @@ enum JournalMessages {
             CLIError(m("error.incomplete_plan_item"), hint: m("hint.incomplete_plan_item"))
         case .calendarFile(let line, let text):
             CLIError(m("error.calendar_file", ["line": "\(line)", "text": text]), hint: m("hint.calendar_file"))
+        case .urgencyFile(let path): CLIError(m("error.urgency_file", ["path": path]), hint: m("hint.urgency_file"))
         case .emptyComment: CLIError(m("error.empty_comment"), hint: m("hint.empty_comment"))
         case .restrictionWithoutReason:
             CLIError(m("error.restriction_without_reason"), hint: m("hint.restriction_without_reason"))
