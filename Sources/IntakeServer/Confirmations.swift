@@ -8,16 +8,24 @@ import Synchronization
 /// that the browser's history holds a GET and not the form's POST: Back from the quick exit then never shows
 /// "Confirm form resubmission" (which tells whoever holds the phone that a form was sent), and, because the page is
 /// handed out once, it never shows the confirmation again either: a second visit gets the blank page the quick exit
-/// shows. What waits is only the page's language and whether it leads with the emergency box, in memory, for at most
-/// `lifetime`, at most `capacity` at a time; the token is random and names no report.
+/// shows. What waits is the page's language, whether it leads with the emergency box and the receipt code, in memory
+/// only, for at most `lifetime`, at most `capacity` at a time, and gone once shown; the token is random and names no
+/// report.
 public final class Confirmations: Sendable {
     public struct Page: Sendable, Equatable {
         public let language: Language
         public let inDanger: Bool
+        /// The receipt code, held here only until its page is shown (issue 17); nil for a form sent again.
+        public let code: ReceiptCode?
+        /// Instead of a confirmation: what the check page found for a code (issue 17), shown at `/checked/TOKEN`
+        /// so that the code's POST is not in the history either.
+        public let check: Pages.CheckFound?
 
-        public init(language: Language, inDanger: Bool) {
+        public init(language: Language, inDanger: Bool, code: ReceiptCode? = nil, check: Pages.CheckFound? = nil) {
             self.language = language
             self.inDanger = inDanger
+            self.code = code
+            self.check = check
         }
     }
 
@@ -54,6 +62,9 @@ public final class Confirmations: Sendable {
 
     /// Where the browser is sent for the confirmation of a stored report.
     public static func path(_ token: String) -> String { "/received/\(token)" }
+
+    /// Where the browser is sent for what a check found.
+    public static func checkedPath(_ token: String) -> String { "/checked/\(token)" }
 
     /// A new one-time address for `page`. Past `capacity` waiting, the oldest is dropped: a page its browser has
     /// not come for.

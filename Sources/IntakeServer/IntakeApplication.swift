@@ -81,6 +81,9 @@ public func buildRouter(_ services: IntakeServices) -> Router<IntakeRequestConte
     router.post(RouterPath(CollectionAPI.Route.collect)) { request, _ in try await collection.collect(request) }
     router.post(RouterPath(CollectionAPI.Route.acknowledge)) { request, _ in try await collection.acknowledge(request) }
     router.get("/received/{token}") { request, context in routes.confirmation(request, context: context) }
+    router.get("/check") { request, _ in routes.checkForm(request) }
+    router.post("/check") { request, context in try await routes.check(request, context: context) }
+    router.get("/checked/{token}") { request, context in routes.checked(request, context: context) }
     router.get("/exit") { request, _ in routes.exit(request) }
     router.get("/healthz") { _, _ in
         Response(

@@ -29,6 +29,8 @@ public struct IntakeConfiguration: Sendable {
     public var checkpointBytes: Int = 4 << 20
     /// The size past which the spool's log is started over.
     public var restartLogBytes: Int = 64 << 20
+    /// Days a reporter's mailbox is kept after it was last used (issue 17).
+    public var mailboxDays: Int = 90
     /// Reports accepted per client per minute (0: no limit).
     public var perClientPerMinute: Int = 10
     /// Reports accepted per minute from everyone together (0: no limit).

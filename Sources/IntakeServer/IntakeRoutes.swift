@@ -117,7 +117,8 @@ struct IntakeRoutes: Sendable {
         if fields.contains(where: { $0.name == "website" && !$0.value.isEmpty }) {
             // As long as a real store takes lately, and the same page, so that neither speed nor size tells.
             try? await Task.sleep(for: services.storeTimer.typical)
-            return refuse(confirm(language: language, inDanger: false))
+            // A code of the same shape, stored nowhere: the bot's page looks like a person's.
+            return refuse(confirm(language: language, inDanger: false, code: ReceiptCode.generate()))
         }
         switch validated {
         case .failure(let failure):
@@ -132,16 +133,22 @@ struct IntakeRoutes: Sendable {
             }
             // Only what would be stored spends the budget that protects storage.
             guard services.flood.admit(client: context.clientTag) == .allow else { return page(429, .tooManyRequests) }
-            guard await store(report, context: context) else { return page(503, .serviceUnavailable) }
+            // The receipt code (issue 17): made here, put into the sealed report as its mailbox and reply key, and
+            // shown once; the intake keeps only the mailbox ID derived from it.
+            let code = ReceiptCode.generate()
+            let mailbox = MailboxRow(id: Data(code.mailboxID), day: Report.day(of: services.now()))
+            guard await store(report.replying(to: code), mailbox: mailbox, context: context) else {
+                return page(503, .serviceUnavailable)
+            }
             if let once { services.onceTokens.remember(once, inDanger: report.inDanger) }
-            return confirm(language: language, inDanger: report.inDanger)
+            return confirm(language: language, inDanger: report.inDanger, code: code)
         }
     }
 
     /// Post/Redirect/Get: the browser is sent to a one-time confirmation page, so that its history holds no POST
     /// (issue 16).
-    private func confirm(language: Language, inDanger: Bool) -> Response {
-        let token = services.confirmations.issue(.init(language: language, inDanger: inDanger))
+    private func confirm(language: Language, inDanger: Bool, code: ReceiptCode? = nil) -> Response {
+        let token = services.confirmations.issue(.init(language: language, inDanger: inDanger, code: code))
         return Response(
             status: .seeOther,
             headers: [.location: Confirmations.path(token), .contentType: "text/html; charset=utf-8"])
@@ -153,7 +160,82 @@ struct IntakeRoutes: Sendable {
             return exit(request)
         }
         return HTMLResponse.page(
-            pages.received(page.language, inDanger: page.inDanger), status: HTMLResponse.notKeptForBack)
+            pages.received(page.language, inDanger: page.inDanger, code: page.code), status: HTMLResponse.notKeptForBack)
+    }
+
+    // MARK: - The check page (issue 17)
+
+    func checkForm(_ request: Request) -> Response {
+        HTMLResponse.page(pages.check(language(of: request)), status: HTMLResponse.notKeptForBack)
+    }
+
+    /// A code posted to `/check`: a typo is told as one, and a code that names no mailbox — never made, or
+    /// expired — gets one answer, after the same lookup. Found, the browser is sent to a one-time page.
+    func check(_ request: Request, context: IntakeRequestContext) async throws -> Response {
+        var language = language(of: request)
+        func form(_ error: String?, _ status: HTTPResponse.Status) -> Response {
+            HTMLResponse.page(pages.check(language, error: error), status: status)
+        }
+        func refuse(_ response: Response) -> Response {
+            refusal(response, context: context) {
+                HTMLResponse.page(pages.status(429, language), status: .tooManyRequests)
+            }
+        }
+        guard Self.mediaType(request) == "application/x-www-form-urlencoded" else {
+            return refuse(HTMLResponse.page(pages.status(415, language), status: .unsupportedMediaType))
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body(of: request, maxBytes: 4096)
+        } catch {
+            return refuse(HTMLResponse.page(pages.status(413, language), status: .contentTooLarge))
+        }
+        guard let fields = try? URLEncodedForm.decode(buffer.readableBytesView) else {
+            return refuse(HTMLResponse.page(pages.status(400, language), status: .badRequest))
+        }
+        if let chosen = fields.last(where: { $0.name == "lang" }).flatMap({ Language(rawValue: $0.value) }) {
+            language = chosen
+        }
+        let typed = fields.filter { $0.name == "code" }
+        guard typed.count <= 1 else { return refuse(HTMLResponse.page(pages.status(400, language), status: .badRequest)) }
+        // Every attempt spends the refusals' budget: guessing is bounded per client and overall, in memory.
+        guard services.refusals.admit(client: context.clientTag) == .allow else {
+            var closing = HTMLResponse.page(pages.status(429, language), status: .tooManyRequests)
+            closing.headers[.connection] = "close"
+            return closing
+        }
+        let code: ReceiptCode
+        switch ReceiptCode.parse(typed.first?.value ?? "") {
+        case .success(let parsed): code = parsed
+        case .failure(.empty): return form(pages.text("check_error.empty", language), .badRequest)
+        case .failure(.notDigits): return form(pages.text("check_error.not_digits", language), .badRequest)
+        case .failure(.wrongLength(let count)):
+            return form(
+                pages.text("check_error.length", language).replacingOccurrences(of: "{count}", with: "\(count)"),
+                .badRequest)
+        case .failure(.checkFailed): return form(pages.text("check_error.typo", language), .badRequest)
+        }
+        let today = Report.day(of: services.now())
+        guard let found = try? services.spool.touchMailbox(Data(code.mailboxID), today: today,
+            keepDays: services.configuration.mailboxDays)
+        else {
+            return form(pages.text("check_error.unknown", language), .notFound)
+        }
+        let token = services.confirmations.issue(
+            .init(
+                language: language, inDanger: false,
+                check: .init(receivedDay: found.createdDay, expiresDay: found.expiresDay(keepDays: services.configuration.mailboxDays))))
+        return Response(
+            status: .seeOther,
+            headers: [.location: Confirmations.checkedPath(token), .contentType: "text/html; charset=utf-8"])
+    }
+
+    /// What a check found, the first time its address is visited; the blank exit page after that.
+    func checked(_ request: Request, context: IntakeRequestContext) -> Response {
+        guard let token = context.parameters.get("token"), let page = services.confirmations.take(token),
+            let found = page.check
+        else { return exit(request) }
+        return HTMLResponse.page(pages.check(page.language, found: found), status: HTMLResponse.notKeptForBack)
     }
 
     /// The quick exit's blank page. `Clear-Site-Data` asks the browser to drop what it kept of this site (its
@@ -215,11 +297,12 @@ struct IntakeRoutes: Sendable {
     }
 
     /// Seals in memory and appends to the spool; true once committed to disk.
-    private func store(_ report: Report, context: IntakeRequestContext) async -> Bool {
+    private func store(_ report: Report, mailbox: MailboxRow? = nil, context: IntakeRequestContext) async -> Bool {
         do {
             let started = ContinuousClock.now
             let envelope = try services.sealer.seal(report)
-            try await services.writer.append(SpoolEntry(envelope: envelope, day: Report.day(of: services.now())))
+            try await services.writer.append(
+                SpoolEntry(envelope: envelope, day: Report.day(of: services.now())), mailbox: mailbox)
             services.storeTimer.record(ContinuousClock.now - started)
             return true
         } catch {

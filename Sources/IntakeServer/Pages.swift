@@ -13,7 +13,7 @@ public struct Pages: Sendable {
     private var rendered: [Rendered: String] = [:]
 
     private enum Rendered: Hashable {
-        case form(Language), received(Language, inDanger: Bool), status(Int, Language), exit(Language)
+        case form(Language), received(Language, inDanger: Bool, hasCode: Bool), status(Int, Language), exit(Language)
     }
 
     /// The status codes that have a page of their own; any other is shown as 400 or 500.
@@ -29,7 +29,7 @@ public struct Pages: Sendable {
         } catch {
             throw WebFolderError.templates(path: templates, reason: "\(error)")
         }
-        for name in ["form", "received", "status", "exit"] where library.getTemplate(named: name) == nil {
+        for name in ["form", "received", "status", "exit", "check"] where library.getTemplate(named: name) == nil {
             throw WebFolderError.templates(path: templates, reason: "missing \(name).mustache")
         }
         self.schoolName = schoolName
@@ -38,7 +38,10 @@ public struct Pages: Sendable {
             rendered[.form(language)] = renderForm(language, submission: .init(), failure: nil)
             rendered[.exit(language)] = render(common(language), "exit")
             for inDanger in [false, true] {
-                rendered[.received(language, inDanger: inDanger)] = renderReceived(language, inDanger: inDanger)
+                for hasCode in [false, true] {
+                    rendered[.received(language, inDanger: inDanger, hasCode: hasCode)] = renderReceived(
+                        language, inDanger: inDanger, hasCode: hasCode)
+                }
             }
             for code in Self.statusCodes { rendered[.status(code, language)] = renderStatus(code, language) }
         }
@@ -187,15 +190,59 @@ public struct Pages: Sendable {
         return render(context, "form")
     }
 
-    /// The confirmation page.
-    public func received(_ language: Language, inDanger: Bool) -> String {
-        rendered[.received(language, inDanger: inDanger)] ?? renderReceived(language, inDanger: inDanger)
+    /// The confirmation page, with the receipt code when there is one (issue 17). The pages are made once with a
+    /// placeholder of the code's length and the code is put in its place, so every confirmation keeps one size.
+    public func received(_ language: Language, inDanger: Bool, code: ReceiptCode? = nil) -> String {
+        let page =
+            rendered[.received(language, inDanger: inDanger, hasCode: code != nil)]
+            ?? renderReceived(language, inDanger: inDanger, hasCode: code != nil)
+        guard let code else { return page }
+        var filled = page
+        for group in code.groups {
+            guard let range = filled.range(of: Self.placeholderGroup) else { break }
+            filled.replaceSubrange(range, with: "<span>\(group)</span>")
+        }
+        return filled
     }
 
-    private func renderReceived(_ language: Language, inDanger: Bool) -> String {
+    /// What stands for one group of four digits until the code is put in.
+    static let placeholderGroup = "<span>@@@@</span>"
+
+    private func renderReceived(_ language: Language, inDanger: Bool, hasCode: Bool) -> String {
         var context = common(language)
         context["danger"] = inDanger
+        context["hasCode"] = hasCode
+        context["receiptGroups"] = Array(repeating: "@@@@", count: ReceiptCode.length / ReceiptCode.groupSize)
         return render(context, "received")
+    }
+
+    /// What the check page says about a report found by its code.
+    public struct CheckFound: Sendable, Equatable {
+        public let receivedDay: String
+        public let expiresDay: String
+    }
+
+    /// The check page (issue 17): the form, with `error` above it, or what was found.
+    public func check(_ language: Language, found: CheckFound? = nil, error: String? = nil) -> String {
+        var context = common(language, path: "/check")
+        if let error { context["error"] = error }
+        if let found {
+            context["found"] = [
+                "received": text("check_received", language).replacingOccurrences(
+                    of: "{day}", with: Self.shownDay(found.receivedDay)),
+                "state": text("state.received", language),
+                "expires": text("check_expires", language).replacingOccurrences(
+                    of: "{day}", with: Self.shownDay(found.expiresDay)),
+            ]
+        }
+        return render(context, "check")
+    }
+
+    /// `2026-12-04` as the pages show a day: `04.12.2026`.
+    static func shownDay(_ day: String) -> String {
+        let parts = day.split(separator: "-")
+        guard parts.count == 3 else { return day }
+        return "\(parts[2]).\(parts[1]).\(parts[0])"
     }
 
     /// A status page (400, 404, 413, 415, 429, 500, 503).

@@ -59,6 +59,11 @@ public struct Report: Codable, Equatable, Sendable {
     public var text: String
     public var names: String?
     public var contact: String?
+    /// Where the reporter reads replies (issue 17): the mailbox ID derived from their receipt code, hex. Only the
+    /// safety service learns it, inside the sealed box; absent for a report without a code.
+    public var mailbox: String?
+    /// The reporter's X25519 public key derived from the code, hex: replies are sealed to it.
+    public var replyKey: String?
 
     enum CodingKeys: String, CodingKey {
         case schema = "v"
@@ -69,7 +74,8 @@ public struct Report: Codable, Equatable, Sendable {
         case timing = "when"
         case inDanger = "danger"
         case classOrGrade = "class"
-        case text, names, contact
+        case text, names, contact, mailbox
+        case replyKey = "reply_key"
     }
 
     public init(
@@ -114,8 +120,10 @@ public struct Report: Codable, Equatable, Sendable {
         if let contact { json.member("contact", string: contact) }
         json.member("danger", raw: inDanger ? "true" : "false")
         json.member("lang", string: language.rawValue)
+        if let mailbox { json.member("mailbox", string: mailbox) }
         if let names { json.member("names", string: names) }
         json.member("received", string: receivedHour)
+        if let replyKey { json.member("reply_key", string: replyKey) }
         json.member("reporter", string: reporter.rawValue)
         json.member("text", string: text)
         json.member("v", raw: String(schema))
@@ -265,6 +273,10 @@ extension Report {
     /// triage side accepts exactly what the intake could have sealed.
     public func formatProblem() -> String? {
         guard Self.isWholeHour(receivedHour) else { return "received" }
+        // Both or neither, each 32 bytes as 64 lower-case hex digits.
+        guard (mailbox == nil) == (replyKey == nil) else { return mailbox == nil ? "mailbox" : "reply_key" }
+        if let mailbox, !Self.isHex32(mailbox) { return "mailbox" }
+        if let replyKey, !Self.isHex32(replyKey) { return "reply_key" }
         var submission = ReportSubmission()
         submission.reporter = [reporter.rawValue]
         submission.what = what.map(\.rawValue)
@@ -277,7 +289,9 @@ extension Report {
         submission.contact = contact ?? ""
         switch submission.validate(language: language, receivedHour: receivedHour) {
         case .failure(let failure): return failure.problems.first?.field.rawValue ?? "report"
-        case .success(let again):
+        case .success(var again):
+            again.mailbox = mailbox
+            again.replyKey = replyKey
             guard again != self else { return nil }
             // The validator would have stored something else: name the first field that differs.
             if again.what != what { return ReportField.what.rawValue }
@@ -287,6 +301,19 @@ extension Report {
             if again.text != text { return ReportField.text.rawValue }
             return "report"
         }
+    }
+
+    /// 64 lower-case hexadecimal digits.
+    static func isHex32(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// The same report with the reply address of `code` (issue 17).
+    public func replying(to code: ReceiptCode) -> Report {
+        var report = self
+        report.mailbox = Data(code.mailboxID).hexString
+        report.replyKey = Data(code.replyPublicKey).hexString
+        return report
     }
 
     /// Whether `text` is exactly what `day(of:)` writes for the day it names.

@@ -47,6 +47,47 @@ public struct SpoolEntry: Codable, Equatable, Sendable, FetchableRecord, Persist
     }
 }
 
+/// A reporter's mailbox (issue 17): the ID derived from their receipt code and two days, nothing else. The
+/// replies and the state the safety service sends will be blobs sealed to the reporter's key beside it.
+public struct MailboxRow: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "mailbox"
+    /// BLAKE2b-256 of the receipt code (`ReceiptCode.mailboxID`).
+    public var id: Data
+    /// `YYYY-MM-DD`, UTC: the day the report was stored.
+    public var createdDay: String
+    /// `YYYY-MM-DD`, UTC: the day the reporter last checked or wrote; the mailbox expires counted from it.
+    public var usedDay: String
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case createdDay = "created_day"
+        case usedDay = "used_day"
+    }
+
+    public init(id: Data, day: String) {
+        self.id = id
+        self.createdDay = day
+        self.usedDay = day
+    }
+
+    /// The last day the mailbox is kept if it is not used again.
+    public func expiresDay(keepDays: Int) -> String { Self.day(usedDay, minus: -keepDays) }
+
+    /// `day` (`YYYY-MM-DD`) moved back by `days` (forward when negative), in UTC.
+    public static func day(_ day: String, minus days: Int) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let formatter = DateFormatter()
+        formatter.calendar = calendar
+        formatter.timeZone = calendar.timeZone
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd"
+        guard let date = formatter.date(from: day), let moved = calendar.date(byAdding: .day, value: -days, to: date)
+        else { return day }
+        return formatter.string(from: moved)
+    }
+}
+
 /// The intake's spool: an SQLite database in WAL mode with `synchronous=FULL`, so a
 /// committed envelope survives a crash or a power cut.
 public final class SpoolDatabase: Sendable {
@@ -117,17 +158,55 @@ public final class SpoolDatabase: Sendable {
                     ) WITHOUT ROWID
                     """)
         }
+        migrator.registerMigration("v2-mailbox") { db in
+            // WITHOUT ROWID and a derived key: nothing in the table says which envelope, or when in the day.
+            try db.execute(
+                sql: """
+                    CREATE TABLE mailbox (
+                        id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 32),
+                        created_day TEXT NOT NULL,
+                        used_day TEXT NOT NULL
+                    ) WITHOUT ROWID
+                    """)
+        }
         return migrator
     }
 
-    /// Appends envelopes in one transaction; returns when it is committed.
-    public func append(_ entries: [SpoolEntry]) async throws {
+    /// The mailbox with this ID, if there is one.
+    public func mailbox(_ id: Data) throws -> MailboxRow? {
+        try writer.read { db in try MailboxRow.fetchOne(db, key: id) }
+    }
+
+    /// The mailbox with this ID if it has not expired, marked as used `today`; mailboxes unused for more than
+    /// `keepDays` are deleted first (`secure_delete` overwrites them).
+    public func touchMailbox(_ id: Data, today: String, keepDays: Int) throws -> MailboxRow? {
+        let oldest = MailboxRow.day(today, minus: keepDays)
+        return try writer.write { db in
+            try db.execute(sql: "DELETE FROM mailbox WHERE used_day < ?", arguments: [oldest])
+            guard var row = try MailboxRow.fetchOne(db, key: id) else { return nil }
+            if row.usedDay != today {
+                row.usedDay = today
+                try row.update(db)
+            }
+            return row
+        }
+    }
+
+    /// Every mailbox (tests and the anonymity checks).
+    public func mailboxes() throws -> [MailboxRow] {
+        try writer.read { db in try MailboxRow.fetchAll(db) }
+    }
+
+    /// Appends envelopes in one transaction, with the mailboxes of the reports among them; returns when it is
+    /// committed: a reporter is shown a code only once its mailbox is as durable as the report.
+    public func append(_ entries: [SpoolEntry], mailboxes: [MailboxRow] = []) async throws {
         let restart = checkpointer?.takeRestart() ?? false
         try await writer.writeWithoutTransaction { db in
             // The few pages committed since the checkpointer's last pass; the commit below starts the log over.
             if restart { _ = try? db.checkpoint(.passive) }
             try db.inTransaction {
                 for entry in entries { try entry.insert(db) }
+                for mailbox in mailboxes { try mailbox.insert(db) }
                 return .commit
             }
         }
@@ -211,7 +290,7 @@ public final class SpoolDatabase: Sendable {
 public actor SpoolWriter {
     private let database: SpoolDatabase
     private let maxBatch: Int
-    private var pending: [(SpoolEntry, CheckedContinuation<Void, any Error>)] = []
+    private var pending: [(SpoolEntry, MailboxRow?, CheckedContinuation<Void, any Error>)] = []
     private var flushing = false
 
     public init(database: SpoolDatabase, maxBatch: Int = 2048) {
@@ -220,9 +299,9 @@ public actor SpoolWriter {
     }
 
     /// Appends one envelope and returns when it has been committed to disk.
-    public func append(_ entry: SpoolEntry) async throws {
+    public func append(_ entry: SpoolEntry, mailbox: MailboxRow? = nil) async throws {
         try await withCheckedThrowingContinuation { continuation in
-            pending.append((entry, continuation))
+            pending.append((entry, mailbox, continuation))
             if !flushing {
                 flushing = true
                 Task { await self.flush() }
@@ -235,10 +314,10 @@ public actor SpoolWriter {
             let batch = Array(pending.prefix(maxBatch))
             pending.removeFirst(batch.count)
             do {
-                try await database.append(batch.map(\.0))
-                for (_, continuation) in batch { continuation.resume() }
+                try await database.append(batch.map(\.0), mailboxes: batch.compactMap(\.1))
+                for (_, _, continuation) in batch { continuation.resume() }
             } catch {
-                for (_, continuation) in batch { continuation.resume(throwing: error) }
+                for (_, _, continuation) in batch { continuation.resume(throwing: error) }
             }
         }
         flushing = false

@@ -90,6 +90,9 @@ struct SenimIntake: AsyncParsableCommand {
     @Option(help: "Reports per minute from everyone, 0 for no limit [SENIM_GLOBAL_PER_MINUTE]. (default: 600)")
     var globalPerMinute: Int?
 
+    @Option(help: "Days a reporter's mailbox is kept after its last use [SENIM_MAILBOX_DAYS]. (default: 90)")
+    var mailboxDays: Int?
+
     @Option(
         help: """
             Refused posts answered per client per minute before it is told 429, 0 for no limit; refusals never \
@@ -124,7 +127,7 @@ struct SenimIntake: AsyncParsableCommand {
             ("--per-client-per-minute", perClientPerMinute),
             ("--global-per-minute", globalPerMinute), ("--request-timeout", requestTimeout),
             ("--max-connections", maxConnections), ("--refusals-per-client-per-minute", refusalsPerClientPerMinute),
-            ("--refusals-per-minute", refusalsPerMinute),
+            ("--refusals-per-minute", refusalsPerMinute), ("--mailbox-days", mailboxDays),
         ] {
             if let value, value < 0 { throw ValidationError("\(name) must be 0 or more") }
         }
@@ -155,6 +158,7 @@ struct SenimIntake: AsyncParsableCommand {
         config.perClientPerMinute = try int(
             perClientPerMinute, "SENIM_PER_CLIENT_PER_MINUTE", config.perClientPerMinute)
         config.globalPerMinute = try int(globalPerMinute, "SENIM_GLOBAL_PER_MINUTE", config.globalPerMinute)
+        config.mailboxDays = try int(mailboxDays, "SENIM_MAILBOX_DAYS", config.mailboxDays)
         config.requestTimeoutSeconds = try int(requestTimeout, "SENIM_REQUEST_TIMEOUT", config.requestTimeoutSeconds)
         config.maxConnections = try int(maxConnections, "SENIM_MAX_CONNECTIONS", config.maxConnections)
         config.refusalsPerClientPerMinute = try int(
