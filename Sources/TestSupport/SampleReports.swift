@@ -22,6 +22,16 @@ public func sealedEntry(_ report: Report, to key: SealingPublicKey) throws -> Sp
 }
 
 /// The receipt time the in-process intake of the tests is given.
+extension Report {
+    /// The report without the reply address a form report carries (issue 17), to compare with what was typed.
+    public var withoutReplyAddress: Report {
+        var report = self
+        report.mailbox = nil
+        report.replyKey = nil
+        return report
+    }
+}
+
 public enum IntakeClock {
     /// 2026-11-22T23:47:12Z: late in the UTC day, so a day taken in Kazakhstan's local time (UTC+5) would already
     /// be the 23rd.
