@@ -218,6 +218,47 @@ struct RealBrowser {
         }
     }
 
+    /// Issue 17: the child reads the code off the confirmation, types it into the check page and is told the report
+    /// was received, all without JavaScript; the code is in no URL the browser visited.
+    @Test(arguments: [Language.ru, Language.kk])
+    func theCodeOnTheConfirmationOpensTheCheckPage(language: Language) async throws {
+        let spool = try SpoolDatabase.inMemory()
+        let table = try WebText.table(language)
+        try await withIntake(spool: spool) { port in
+            try await withBrowser { browser in
+                try await browser.navigate(to: "http://127.0.0.1:\(port)/?lang=\(language.rawValue)")
+                try await browser.click(try await browser.element("#reporter-student-self"))
+                try await browser.click(try await browser.element("#what-bullying"))
+                try await browser.click(try await browser.element("#danger-no"))
+                try await browser.type("Меня дразнят", into: try await browser.element("#field-text"))
+                try await browser.click(try await browser.element("form button[type=submit]"))
+                let shown = try await browser.waitFor("the code") {
+                    try await browser.elements(".receipt .code").first
+                }
+                // The groups wrap on a narrow screen: read as the child reads them, one space between groups.
+                let code = try await browser.text(shown).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                #expect(code.wholeMatch(of: #/([0-9]{4} ){6}[0-9]{4}/#) != nil, "\(code)")
+                try saveScreenshot(try await browser.screenshot(), "browser-receipt-\(language.rawValue).png")
+                var visited = [try await browser.currentURL()]
+                try await browser.click(try await browser.element(".receipt a[href^='/check']"))
+                let field = try await browser.waitFor("the check page") { try await browser.elements("#field-code").first }
+                #expect(try await browser.attribute(field, "inputmode") == "numeric")
+                try await browser.type(code, into: field)
+                visited.append(try await browser.currentURL())
+                try await browser.click(try await browser.element("form button[type=submit]"))
+                let state = try await browser.waitFor("what the check found") {
+                    try await browser.elements(".status").first
+                }
+                #expect(try await browser.text(state).contains(try #require(table["state.received"])))
+                visited.append(try await browser.currentURL())
+                try saveScreenshot(try await browser.screenshot(), "browser-check-\(language.rawValue).png")
+                let digits = code.replacingOccurrences(of: " ", with: "")
+                for url in visited { #expect(!url.contains(digits) && !url.contains(code.prefix(4) + "%20"), "\(url)") }
+            }
+        }
+        #expect(try spool.mailboxes().count == 1)
+    }
+
     @Test func browserRunsWithJavaScriptDisabled() async throws {
         // The other tests prove the form works without JavaScript only if the browser really has it off.
         try await withBrowser { browser in
