@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ReportFormat
+import Synchronization
 
 /// What the intake's routes work with.
 public struct IntakeServices: Sendable {
@@ -28,6 +29,18 @@ public struct IntakeServices: Sendable {
     /// What signed collection requests must cover: new with every start of the process.
     let challenges = CollectorChallenges()
     let now: @Sendable () -> Date
+    /// The last day expired mailboxes were deleted on.
+    private let mailboxesSwept = LastDay()
+
+    /// Deletes the expired mailboxes the first time it is called on a day (issue 17): once a day, not per check.
+    func expireMailboxesOnce(today: String) {
+        let first = mailboxesSwept.day.withLock { swept in
+            guard swept != today else { return false }
+            swept = today
+            return true
+        }
+        if first { _ = try? spool.expireMailboxes(today: today, keepDays: configuration.mailboxDays) }
+    }
 
     /// Loads the web folder and the public key, and opens the spool.
     ///
@@ -65,6 +78,11 @@ public struct IntakeServices: Sendable {
         self.confirmations = Confirmations(now: now)
         self.now = now
     }
+}
+
+/// A day remembered across requests.
+final class LastDay: Sendable {
+    let day = Mutex("")
 }
 
 /// Builds the intake's router: every route, with the page middleware outermost.

@@ -216,6 +216,7 @@ struct IntakeRoutes: Sendable {
         case .failure(.checkFailed): return form(pages.text("check_error.typo", language), .badRequest)
         }
         let today = Report.day(of: services.now())
+        services.expireMailboxesOnce(today: today)
         guard let found = try? services.spool.touchMailbox(Data(code.mailboxID), today: today,
             keepDays: services.configuration.mailboxDays)
         else {

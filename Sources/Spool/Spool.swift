@@ -177,18 +177,26 @@ public final class SpoolDatabase: Sendable {
         try writer.read { db in try MailboxRow.fetchOne(db, key: id) }
     }
 
-    /// The mailbox with this ID if it has not expired, marked as used `today`; mailboxes unused for more than
-    /// `keepDays` are deleted first (`secure_delete` overwrites them).
+    /// The mailbox with this ID if it has not expired, marked as used `today`. A read, and a write only the first
+    /// time a mailbox is used on a day: a check costs the intake a lookup, not a commit. A mailbox past its days is
+    /// answered as one never made, by the same read, whether or not `expireMailboxes` has deleted it yet.
     public func touchMailbox(_ id: Data, today: String, keepDays: Int) throws -> MailboxRow? {
+        let oldest = MailboxRow.day(today, minus: keepDays)
+        guard var row = try writer.read({ db in try MailboxRow.fetchOne(db, key: id) }), row.usedDay >= oldest
+        else { return nil }
+        guard row.usedDay != today else { return row }
+        row.usedDay = today
+        try writer.write { [row] db in try row.update(db) }
+        return row
+    }
+
+    /// Deletes every mailbox unused for more than `keepDays` (`secure_delete` overwrites them); how many went.
+    @discardableResult
+    public func expireMailboxes(today: String, keepDays: Int) throws -> Int {
         let oldest = MailboxRow.day(today, minus: keepDays)
         return try writer.write { db in
             try db.execute(sql: "DELETE FROM mailbox WHERE used_day < ?", arguments: [oldest])
-            guard var row = try MailboxRow.fetchOne(db, key: id) else { return nil }
-            if row.usedDay != today {
-                row.usedDay = today
-                try row.update(db)
-            }
-            return row
+            return db.changesCount
         }
     }
 
