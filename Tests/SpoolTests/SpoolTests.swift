@@ -263,3 +263,29 @@ func sealedEntry(_ number: Int, day: String = IntakeClock.day) throws -> SpoolEn
         #expect(all.entries.count == 5 && !all.more)
     }
 }
+
+/// A mailbox's days are counted by plain calendar arithmetic (issue 17); Foundation's calendar agrees on every day
+/// of four centuries' worth of samples, leap days and century years among them.
+@Suite struct MailboxDays {
+    @Test func dayArithmeticAgreesWithFoundationsCalendar() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let formatter = DateFormatter()
+        formatter.calendar = calendar
+        formatter.timeZone = calendar.timeZone
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd"
+        let start = try #require(formatter.date(from: "1900-01-01"))
+        for step in stride(from: 0, to: 146_097, by: 37) {
+            let date = try #require(calendar.date(byAdding: .day, value: step, to: start))
+            let day = formatter.string(from: date)
+            for shift in [-400, -90, -1, 0, 1, 3, 90, 366] {
+                let expected = formatter.string(from: try #require(calendar.date(byAdding: .day, value: -shift, to: date)))
+                #expect(MailboxRow.day(day, minus: shift) == expected, "\(day) minus \(shift)")
+            }
+        }
+        #expect(MailboxRow(id: Data(count: 32), day: "2026-11-22").expiresDay(keepDays: 90) == "2027-02-20")
+        #expect(MailboxRow.day("2028-03-01", minus: 1) == "2028-02-29")
+        #expect(MailboxRow.day("2100-03-01", minus: 1) == "2100-02-28")
+    }
+}
