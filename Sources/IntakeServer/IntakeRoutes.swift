@@ -16,7 +16,8 @@ struct IntakeRoutes: Sendable {
     }
 
     func form(_ request: Request) -> Response {
-        HTMLResponse.page(pages.form(language(of: request), once: OnceTokens.make()), status: HTMLResponse.notKeptForBack)
+        HTMLResponse.page(
+            pages.form(language(of: request), once: OnceTokens.make()), status: HTMLResponse.notKeptForBack)
     }
 
     /// Reads the body up to the limit: a declared length over it is refused before reading.
@@ -160,7 +161,8 @@ struct IntakeRoutes: Sendable {
             return exit(request)
         }
         return HTMLResponse.page(
-            pages.received(page.language, inDanger: page.inDanger, code: page.code), status: HTMLResponse.notKeptForBack)
+            pages.received(page.language, inDanger: page.inDanger, code: page.code), status: HTMLResponse.notKeptForBack
+        )
     }
 
     // MARK: - The check page (issue 17)
@@ -197,7 +199,9 @@ struct IntakeRoutes: Sendable {
             language = chosen
         }
         let typed = fields.filter { $0.name == "code" }
-        guard typed.count <= 1 else { return refuse(HTMLResponse.page(pages.status(400, language), status: .badRequest)) }
+        guard typed.count <= 1 else {
+            return refuse(HTMLResponse.page(pages.status(400, language), status: .badRequest))
+        }
         // Every attempt spends the refusals' budget: guessing is bounded per client and overall, in memory.
         guard services.refusals.admit(client: context.clientTag) == .allow else {
             var closing = HTMLResponse.page(pages.status(429, language), status: .tooManyRequests)
@@ -217,15 +221,19 @@ struct IntakeRoutes: Sendable {
         }
         let today = Report.day(of: services.now())
         services.expireMailboxesOnce(today: today)
-        guard let found = try? services.spool.touchMailbox(Data(code.mailboxID), today: today,
-            keepDays: services.configuration.mailboxDays)
+        guard
+            let found = try? services.spool.touchMailbox(
+                Data(code.mailboxID), today: today,
+                keepDays: services.configuration.mailboxDays)
         else {
             return form(pages.text("check_error.unknown", language), .notFound)
         }
         let token = services.confirmations.issue(
             .init(
                 language: language, inDanger: false,
-                check: .init(receivedDay: found.createdDay, expiresDay: found.expiresDay(keepDays: services.configuration.mailboxDays))))
+                check: .init(
+                    receivedDay: found.createdDay,
+                    expiresDay: found.expiresDay(keepDays: services.configuration.mailboxDays))))
         return Response(
             status: .seeOther,
             headers: [.location: Confirmations.checkedPath(token), .contentType: "text/html; charset=utf-8"])

@@ -95,7 +95,8 @@ public enum BrowserSetup {
                     "goog:chromeOptions": [
                         "binary": tools.chromium,
                         "args": [
-                            "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=\(Int(width)),\(Int(height))",
+                            "--headless=new", "--no-sandbox", "--disable-gpu",
+                            "--window-size=\(Int(width)),\(Int(height))",
                             "--disable-dev-shm-usage",
                         ],
                         "mobileEmulation": [

@@ -20,7 +20,9 @@ public struct SenimCommand: AsyncParsableCommand {
     /// Runs the command line and turns errors into `senim: error: …` and `hint: …`.
     public static func runMain(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
         if let first = arguments.first, !first.hasPrefix("-"), first != "help",
-            !configuration.subcommands.contains(where: { $0._commandName == first || $0.configuration.aliases.contains(first) })
+            !configuration.subcommands.contains(where: {
+                $0._commandName == first || $0.configuration.aliases.contains(first)
+            })
         {
             let m = Messages(language: language(of: arguments))
             return report(
@@ -65,7 +67,9 @@ public struct SenimCommand: AsyncParsableCommand {
 extension Messages {
     /// The messages for a command line that cannot run, in the language it asked for: a check that runs while the
     /// line is parsed has no options of its own to ask.
-    static var forUsage: Messages { Messages(language: SenimCommand.language(of: Array(CommandLine.arguments.dropFirst()))) }
+    static var forUsage: Messages {
+        Messages(language: SenimCommand.language(of: Array(CommandLine.arguments.dropFirst())))
+    }
 }
 
 /// A command line ArgumentParser could not read, in the `senim: error:` / `hint:` form and the lead's language

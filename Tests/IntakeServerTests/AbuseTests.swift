@@ -474,7 +474,8 @@ final class MutableDate: @unchecked Sendable {
             return (first, again, other, [token, second])
         }
         #expect(tokens[0] != tokens[1], "each view of the form has its own value")
-        #expect(first.status == .accepted && again.status == .accepted && other.status == .accepted, "each a confirmation")
+        #expect(
+            first.status == .accepted && again.status == .accepted && other.status == .accepted, "each a confirmation")
         #expect(
             again.text.contains("class=\"danger\"") && first.text.contains("class=\"danger\""),
             "the same confirmation, danger answer included")

@@ -241,7 +241,9 @@ struct RealBrowser {
                 try saveScreenshot(try await browser.screenshot(), "browser-receipt-\(language.rawValue).png")
                 var visited = [try await browser.currentURL()]
                 try await browser.click(try await browser.element(".receipt a[href^='/check']"))
-                let field = try await browser.waitFor("the check page") { try await browser.elements("#field-code").first }
+                let field = try await browser.waitFor("the check page") {
+                    try await browser.elements("#field-code").first
+                }
                 #expect(try await browser.attribute(field, "inputmode") == "numeric")
                 try await browser.type(code, into: field)
                 visited.append(try await browser.currentURL())

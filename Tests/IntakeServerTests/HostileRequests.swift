@@ -232,15 +232,19 @@ import Testing
                     "a text one character too long",
                     { $0.set("text", String(repeating: "x", count: FormatConstants.Limits.text + 1)) },
                     .page(400, .ru, "error.too_long")),
-                check("a code with a wrong digit", "code=9976802972078984988026339225", .page(400, .ru, "check_error.typo")),
+                check(
+                    "a code with a wrong digit", "code=9976802972078984988026339225",
+                    .page(400, .ru, "check_error.typo")),
                 check("a code with letters", "code=9976abcd", .page(400, .ru, "check_error.not_digits")),
                 check("no code", "code=", .page(400, .ru, "check_error.empty")),
-                check("a code no report has", "code=9976802972078984988026339224", .page(404, .ru, "check_error.unknown")),
+                check(
+                    "a code no report has", "code=9976802972078984988026339224", .page(404, .ru, "check_error.unknown")),
                 check("the code twice", "code=1&code=2", .page(400, .ru, "status.400.message")),
                 check(
                     "a check far over its size", "code=" + String(repeating: "1", count: 5000),
                     .page(413, .ru, "status.413.message")),
-                check("a check that is not a form", "code=1", .page(415, .ru, "status.415.message"), type: "text/plain"),
+                check(
+                    "a check that is not a form", "code=1", .page(415, .ru, "status.415.message"), type: "text/plain"),
                 form(
                     "the honeypot filled", { $0.set("website", "http://spam.example") },
                     .confirmation),

@@ -11,7 +11,8 @@ import Testing
 enum Probe: String, CaseIterable, Sendable {
     case form, formInRussian, exit, health, stylesheet, favicon
     case notFound, staticNotFound, traversal, apiNotFound
-    case received, receivedRedirect, confirmationGone, honeypot, invalidReport, badEncoding, tooLarge, wrongType, tooMany, spoolBroken
+    case received, receivedRedirect, confirmationGone, honeypot, invalidReport, badEncoding, tooLarge, wrongType,
+        tooMany, spoolBroken
     case apiReceived, apiInvalid, apiTooLarge, apiWrongType, apiTooMany, apiSpoolBroken
     case collectUnsigned, acknowledgeUnsigned
 

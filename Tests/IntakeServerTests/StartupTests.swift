@@ -37,7 +37,8 @@ import Testing
             (["--no-such-flag"], "senim-intake: error: Unknown option '--no-such-flag'"),
         ])
         func aCommandLineThatCannotRunIsAPlainErrorWithAHint(arguments: [String], first: String) throws {
-            let result = try ProgramRunner.run(Repository.binaries.appendingPathComponent("senim-intake").path, arguments)
+            let result = try ProgramRunner.run(
+                Repository.binaries.appendingPathComponent("senim-intake").path, arguments)
             #expect(result.status == 64)
             #expect(result.stderr == first + "\nhint: see the options with: senim-intake --help\n", "\(result.stderr)")
         }

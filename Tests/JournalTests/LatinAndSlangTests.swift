@@ -1,7 +1,7 @@
 import Foundation
 import ReportFormat
-import TestSupport
 import SafetyKeys
+import TestSupport
 import Testing
 
 @testable import Journal

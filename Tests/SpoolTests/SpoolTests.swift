@@ -280,7 +280,8 @@ func sealedEntry(_ number: Int, day: String = IntakeClock.day) throws -> SpoolEn
             let date = try #require(calendar.date(byAdding: .day, value: step, to: start))
             let day = formatter.string(from: date)
             for shift in [-400, -90, -1, 0, 1, 3, 90, 366] {
-                let expected = formatter.string(from: try #require(calendar.date(byAdding: .day, value: -shift, to: date)))
+                let expected = formatter.string(
+                    from: try #require(calendar.date(byAdding: .day, value: -shift, to: date)))
                 #expect(MailboxRow.day(day, minus: shift) == expected, "\(day) minus \(shift)")
             }
         }

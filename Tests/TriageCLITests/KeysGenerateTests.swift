@@ -138,7 +138,8 @@ private let passphrase = "мектеп қауіпсіздігі 26"
         #expect(result.status == 64)
         #expect(
             result.stderr
-                == "senim: error: senim keys generate needs --out\nhint: see what it takes with: senim keys generate --help\n")
+                == "senim: error: senim keys generate needs --out\nhint: see what it takes with: senim keys generate --help\n"
+        )
     }
 
     @Test func unknownLanguageIsAUsageError() throws {

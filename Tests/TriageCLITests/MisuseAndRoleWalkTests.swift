@@ -33,8 +33,20 @@ import Testing
         ("Psychologist", ["pull", "--from", "http://127.0.0.1:9"], "pull"),
         ("Auditor", ["inbox"], "inbox"),
         ("Psychologist", ["inbox"], "inbox"),
-        ("Auditor", ["register", "--channel", "phone", "--reporter-role", "parent", "--text", "x", "--type", "bullying", "--no-input"], "register"),
-        ("Director", ["register", "--channel", "phone", "--reporter-role", "parent", "--text", "x", "--type", "bullying", "--no-input"], "register"),
+        (
+            "Auditor",
+            [
+                "register", "--channel", "phone", "--reporter-role", "parent", "--text", "x", "--type", "bullying",
+                "--no-input",
+            ], "register"
+        ),
+        (
+            "Director",
+            [
+                "register", "--channel", "phone", "--reporter-role", "parent", "--text", "x", "--type", "bullying",
+                "--no-input",
+            ], "register"
+        ),
         ("Auditor", ["show", "0123abcd"], "show"),
         ("Director", ["members", "add", "Someone", "--role", "deputy"], "addMembers"),
         ("Psychologist", ["members", "add", "Someone", "--role", "deputy"], "addMembers"),
@@ -77,7 +89,8 @@ import Testing
         #expect(closed.status == 1)
         #expect(
             closed.stderr
-                == (try expectedError(lang, "error.no_key_for_entry", hint: "hint.no_key_for_entry", ["number": "2026/27-001"])),
+                == (try expectedError(
+                    lang, "error.no_key_for_entry", hint: "hint.no_key_for_entry", ["number": "2026/27-001"])),
             "\(closed.stderr)")
         // Nothing changed but the log of who unlocked: the entries are as they were, and the journal verifies.
         let after = try journal.run(["journal", "list", "--json"])
@@ -92,7 +105,10 @@ import Testing
     static let lines: [(arguments: [String], key: String, values: [String: String])] = [
         (["steps"], "error.usage.missing_argument", ["command": "senim steps", "name": "<number>"]),
         (["stepz"], "error.usage.unknown_command", ["name": "stepz"]),
-        (["review", "session", "--bogus"], "error.usage.unknown_option", ["command": "senim review session", "name": "--bogus"]),
+        (
+            ["review", "session", "--bogus"], "error.usage.unknown_option",
+            ["command": "senim review session", "name": "--bogus"]
+        ),
         (["steps", "1", "--done"], "error.usage.missing_value", ["name": "--done"]),
         (["stats", "report", "--quarter", "x"], "error.usage.invalid_value", ["value": "x", "name": "--quarter"]),
         (["due", "extra", "words"], "error.usage.unexpected", ["command": "senim due", "name": "extra"]),

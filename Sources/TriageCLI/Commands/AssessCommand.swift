@@ -44,11 +44,17 @@ struct AssessCommand: AsyncParsableCommand {
     @OptionGroup var options: JournalOptions
 
     func validate() throws {
-        if let level, RiskLevel(rawValue: level) == nil { throw ValidationError(Messages.forUsage("usage.one_of", ["flag": "--level", "choices": "low, medium, high"])) }
-        if let outcome, AssessmentOutcome(rawValue: outcome) == nil {
-            throw ValidationError(Messages.forUsage("usage.one_of", ["flag": "--outcome", "choices": "none, school, external"]))
+        if let level, RiskLevel(rawValue: level) == nil {
+            throw ValidationError(
+                Messages.forUsage("usage.one_of", ["flag": "--level", "choices": "low, medium, high"]))
         }
-        if accept && level != nil { throw ValidationError(Messages.forUsage("usage.not_both", ["first": "--accept", "second": "--level"])) }
+        if let outcome, AssessmentOutcome(rawValue: outcome) == nil {
+            throw ValidationError(
+                Messages.forUsage("usage.one_of", ["flag": "--outcome", "choices": "none, school, external"]))
+        }
+        if accept && level != nil {
+            throw ValidationError(Messages.forUsage("usage.not_both", ["first": "--accept", "second": "--level"]))
+        }
         if answers != nil && !accept && level == nil {
             throw ValidationError(Messages.forUsage("usage.answers_decide"))
         }

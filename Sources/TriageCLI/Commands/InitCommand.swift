@@ -40,7 +40,9 @@ struct InitCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if TimeZone(identifier: timeZone) == nil { throw ValidationError(Messages.forUsage("usage.time_zone", ["value": timeZone])) }
+        if TimeZone(identifier: timeZone) == nil {
+            throw ValidationError(Messages.forUsage("usage.time_zone", ["value": timeZone]))
+        }
         if name.isEmpty || name.count > 64 || name.contains(where: { $0.isWhitespace || $0.isNewline }) {
             throw ValidationError(Messages.forUsage("usage.member_name"))
         }

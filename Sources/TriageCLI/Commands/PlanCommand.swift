@@ -48,13 +48,22 @@ struct PlanCommand: AsyncParsableCommand {
 
     func validate() throws {
         if [addMeasure, addReferral, printable].filter({ $0 }).count > 1 {
-            throw ValidationError(Messages.forUsage("usage.only_one", ["choices": "--add-measure, --add-referral, --print"]))
+            throw ValidationError(
+                Messages.forUsage("usage.only_one", ["choices": "--add-measure, --add-referral, --print"]))
         }
         if addMeasure, [kind, responsible, volume, term, indicator].contains(where: { $0 == nil }) {
-            throw ValidationError(Messages.forUsage("usage.needs", ["first": "--add-measure", "second": "--kind, --responsible, --volume, --term, --indicator"]))
+            throw ValidationError(
+                Messages.forUsage(
+                    "usage.needs",
+                    ["first": "--add-measure", "second": "--kind, --responsible, --volume, --term, --indicator"]))
         }
-        if addReferral, to == nil || sent == nil { throw ValidationError(Messages.forUsage("usage.needs", ["first": "--add-referral", "second": "--to, --sent"])) }
-        if let on, CalendarDay(on) == nil { throw ValidationError(Messages.forUsage("usage.date_format", ["flag": "--on"])) }
+        if addReferral, to == nil || sent == nil {
+            throw ValidationError(
+                Messages.forUsage("usage.needs", ["first": "--add-referral", "second": "--to, --sent"]))
+        }
+        if let on, CalendarDay(on) == nil {
+            throw ValidationError(Messages.forUsage("usage.date_format", ["flag": "--on"]))
+        }
     }
 
     func run() async throws {

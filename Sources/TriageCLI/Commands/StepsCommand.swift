@@ -31,9 +31,18 @@ struct StepsCommand: AsyncParsableCommand {
     @OptionGroup var options: JournalOptions
 
     func validate() throws {
-        if done != nil && notApplicable != nil { throw ValidationError(Messages.forUsage("usage.not_both", ["first": "--done", "second": "--not-applicable"])) }
-        if notApplicable != nil && reason == nil { throw ValidationError(Messages.forUsage("usage.needs", ["first": "--not-applicable", "second": "--reason"])) }
-        if notApplicable == nil && reason != nil { throw ValidationError(Messages.forUsage("usage.goes_with", ["first": "--reason", "second": "--not-applicable"])) }
+        if done != nil && notApplicable != nil {
+            throw ValidationError(
+                Messages.forUsage("usage.not_both", ["first": "--done", "second": "--not-applicable"]))
+        }
+        if notApplicable != nil && reason == nil {
+            throw ValidationError(
+                Messages.forUsage("usage.needs", ["first": "--not-applicable", "second": "--reason"]))
+        }
+        if notApplicable == nil && reason != nil {
+            throw ValidationError(
+                Messages.forUsage("usage.goes_with", ["first": "--reason", "second": "--not-applicable"]))
+        }
     }
 
     func run() async throws {

@@ -37,7 +37,9 @@ struct JournalUpdate: AsyncParsableCommand {
         if role == nil, student != nil || !fact.isEmpty {
             throw ValidationError(Messages.forUsage("usage.student_fact_role"))
         }
-        if let staffDismissed, staffDismissed < 0 { throw ValidationError(Messages.forUsage("usage.not_negative", ["flag": "--staff-dismissed"])) }
+        if let staffDismissed, staffDismissed < 0 {
+            throw ValidationError(Messages.forUsage("usage.not_negative", ["flag": "--staff-dismissed"]))
+        }
     }
 
     func run() async throws {

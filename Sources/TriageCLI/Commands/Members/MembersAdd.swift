@@ -27,7 +27,9 @@ struct MembersAdd: AsyncParsableCommand {
 
     func validate() throws {
         guard let role = MemberRole(rawValue: role) else {
-            throw ValidationError(Messages.forUsage("usage.one_of", ["flag": "--role", "choices": "lead, deputy, specialist, director, auditor"]))
+            throw ValidationError(
+                Messages.forUsage(
+                    "usage.one_of", ["flag": "--role", "choices": "lead, deputy, specialist, director, auditor"]))
         }
         if role == .lead { throw ValidationError(Messages.forUsage("usage.one_lead")) }
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)

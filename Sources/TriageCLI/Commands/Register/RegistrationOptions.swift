@@ -95,7 +95,9 @@ struct RegistrationOptions: ParsableArguments {
         for (flag, value) in [("--victims", victims), ("--aggressors", aggressors), ("--witnesses", witnesses)] {
             if let value, value < 0 { throw ValidationError(Messages.forUsage("usage.not_negative", ["flag": flag])) }
         }
-        if text != nil, textFile != nil { throw ValidationError(Messages.forUsage("usage.not_both", ["first": "--text", "second": "--text-file"])) }
+        if text != nil, textFile != nil {
+            throw ValidationError(Messages.forUsage("usage.not_both", ["first": "--text", "second": "--text-file"]))
+        }
         if !restrictTo.isEmpty, (restrictReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError(Messages.forUsage("usage.restrict_reason"))
         }

@@ -41,11 +41,21 @@ struct StatsReport: AsyncParsableCommand {
     @OptionGroup var options: JournalOptions
 
     func validate() throws {
-        if let year, StatsPeriod.parseYear(year) == nil { throw ValidationError(Messages.forUsage("usage.year_format")) }
-        if quarter != nil && half != nil { throw ValidationError(Messages.forUsage("usage.not_both", ["first": "--quarter", "second": "--half"])) }
-        if let quarter, !(1...4).contains(quarter) { throw ValidationError(Messages.forUsage("usage.one_of", ["flag": "--quarter", "choices": "1, 2, 3, 4"])) }
-        if let half, !(1...2).contains(half) { throw ValidationError(Messages.forUsage("usage.one_of", ["flag": "--half", "choices": "1, 2"])) }
-        if let suppressBelow, suppressBelow < 0 { throw ValidationError(Messages.forUsage("usage.not_negative", ["flag": "--suppress-below"])) }
+        if let year, StatsPeriod.parseYear(year) == nil {
+            throw ValidationError(Messages.forUsage("usage.year_format"))
+        }
+        if quarter != nil && half != nil {
+            throw ValidationError(Messages.forUsage("usage.not_both", ["first": "--quarter", "second": "--half"]))
+        }
+        if let quarter, !(1...4).contains(quarter) {
+            throw ValidationError(Messages.forUsage("usage.one_of", ["flag": "--quarter", "choices": "1, 2, 3, 4"]))
+        }
+        if let half, !(1...2).contains(half) {
+            throw ValidationError(Messages.forUsage("usage.one_of", ["flag": "--half", "choices": "1, 2"]))
+        }
+        if let suppressBelow, suppressBelow < 0 {
+            throw ValidationError(Messages.forUsage("usage.not_negative", ["flag": "--suppress-below"]))
+        }
     }
 
     func run() async throws {
