@@ -157,10 +157,11 @@ enum RawHTTP {
         }
         let statuses = try await live.test { client in
             var statuses: [HTTPResponse.Status] = []
-            for _ in 0..<3 { statuses.append(try await client.postForm(Sample.kk.fields).status) }
+            // The posts' own answers: the cap is on what is stored, so the redirects need not be followed.
+            for _ in 0..<3 { statuses.append(try await client.postFormOnly(Sample.kk.fields).status) }
             return statuses
         }
-        #expect(statuses == [.accepted, .accepted, .tooManyRequests])
+        #expect(statuses == [.seeOther, .seeOther, .tooManyRequests])
         #expect(try live.spool().count() == 2)
     }
 
