@@ -209,14 +209,18 @@ public final class SpoolDatabase: Sendable {
         return row
     }
 
-    /// Deletes every mailbox unused for more than `keepDays` (`secure_delete` overwrites them); how many went.
+    /// Deletes every mailbox unused for more than `keepDays`; how many went. `secure_delete` overwrites them, and
+    /// the write-ahead log, which still holds the pages that stored them, is copied in and truncated, as after a
+    /// collection.
     @discardableResult
     public func expireMailboxes(today: String, keepDays: Int) throws -> Int {
         let oldest = MailboxRow.day(today, minus: keepDays)
-        return try writer.write { db in
+        let deleted = try writer.write { db in
             try db.execute(sql: "DELETE FROM mailbox WHERE used_day < ?", arguments: [oldest])
             return db.changesCount
         }
+        if deleted > 0, checkpointer != nil { try eraseLog() }
+        return deleted
     }
 
     /// Every mailbox (tests and the anonymity checks).
