@@ -304,7 +304,8 @@ func sealedEntry(_ number: Int, day: String = IntakeClock.day) throws -> SpoolEn
         }
         #expect(try files().contains { $0.range(of: id) != nil }, "positive control: the ID is on disk while kept")
         #expect(try spool.touchMailbox(id, today: "2026-12-01", keepDays: 90) != nil)
-        #expect(try spool.expireMailboxes(today: "2027-03-01", keepDays: 90) == 0, "used on 1 December: kept 90 days more")
+        #expect(
+            try spool.expireMailboxes(today: "2027-03-01", keepDays: 90) == 0, "used on 1 December: kept 90 days more")
         #expect(try spool.expireMailboxes(today: "2027-03-02", keepDays: 90) == 1)
         #expect(try spool.mailbox(id) == nil)
         for (index, data) in try files().enumerated() {
