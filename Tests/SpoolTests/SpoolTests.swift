@@ -299,16 +299,16 @@ func sealedEntry(_ number: Int, day: String = IntakeClock.day) throws -> SpoolEn
         let spool = try SpoolDatabase(path: path)
         let id = Data(ReceiptCode.generate().mailboxID)
         try await spool.append([try sealedEntry(1)], mailboxes: [MailboxRow(id: id, day: "2026-11-22")])
-        func files() throws -> [Data] {
-            try ["", "-wal", "-shm"].compactMap { FileManager.default.contents(atPath: path + $0) }
+        func files() -> [Data] {
+            ["", "-wal", "-shm"].compactMap { FileManager.default.contents(atPath: path + $0) }
         }
-        #expect(try files().contains { $0.range(of: id) != nil }, "positive control: the ID is on disk while kept")
+        #expect(files().contains { $0.range(of: id) != nil }, "positive control: the ID is on disk while kept")
         #expect(try spool.touchMailbox(id, today: "2026-12-01", keepDays: 90) != nil)
         #expect(
             try spool.expireMailboxes(today: "2027-03-01", keepDays: 90) == 0, "used on 1 December: kept 90 days more")
         #expect(try spool.expireMailboxes(today: "2027-03-02", keepDays: 90) == 1)
         #expect(try spool.mailbox(id) == nil)
-        for (index, data) in try files().enumerated() {
+        for (index, data) in files().enumerated() {
             #expect(data.range(of: id) == nil, "the ID is still in file \(["spool.sqlite", "-wal", "-shm"][index])")
         }
         #expect(try spool.count() == 1, "the envelope is untouched")
