@@ -15,13 +15,15 @@ import Testing
     import Darwin
 #endif
 
-/// The real application, as `senim-intake` builds it, on a real socket with an on-disk spool.
+/// The real application, as `senim-intake` builds it, on a real socket with a spool file. The file is in memory
+/// (`/dev/shm`): the full test run hammers the disk with fsyncs (the crash and anonymity tests), and a commit
+/// waiting behind them outlasted the test client's 20-second read timeout; durability is the crash tests' concern.
 struct LiveIntake {
     let folder: TemporaryDirectory
     let configuration: IntakeConfiguration
 
     init(_ adjust: (inout IntakeConfiguration) -> Void = { _ in }) throws {
-        folder = try TemporaryDirectory()
+        folder = try TemporaryDirectory.inMemory()
         var configuration = IntakeConfiguration()
         configuration.publicKeyPath = TestKeys.publicKeyURL.path
         configuration.webDirectory = Repository.web.path
