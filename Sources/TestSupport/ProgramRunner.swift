@@ -39,3 +39,16 @@ public enum ProgramRunner {
             stderr: String(decoding: errData, as: UTF8.self))
     }
 }
+
+/// Runs blocking work (a child process waited for, a loop of them) on a thread of its own, not on Swift's
+/// cooperative pool: on a two-core machine that pool has two threads, and a test that blocks them for a minute
+/// stalls every other test's `await`, so that live servers' clients time out (seen in the full run).
+public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.stackSize = 1 << 22
+        thread.start()
+    }
+}
